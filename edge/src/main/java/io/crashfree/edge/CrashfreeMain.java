@@ -1,0 +1,104 @@
+package io.crashfree.edge;
+
+import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.edge.config.ConfigException;
+import io.crashfree.edge.config.ConfigLoader;
+import io.crashfree.edge.config.NodeConfig;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line: {@code crashfree [--config FILE] [--set key=value]...} starts a node and runs until SIGTERM/SIGINT.
+ */
+public final class CrashfreeMain
+{
+    private CrashfreeMain()
+    {
+    }
+
+    /**
+     * @param args {@code --config FILE} and any number of {@code --set key=value}.
+     * @throws InterruptedException if interrupted while starting.
+     */
+    public static void main(final String[] args) throws InterruptedException
+    {
+        Path configFile = null;
+        final Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (arg.equals("--config") && i + 1 < args.length)
+            {
+                configFile = Path.of(args[++i]);
+            }
+            else if (arg.equals("--set") && i + 1 < args.length)
+            {
+                final String kv = args[++i];
+                final int eq = kv.indexOf('=');
+                if (eq <= 0)
+                {
+                    fail("--set expects key=value, got: " + kv);
+                }
+                overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            else
+            {
+                fail("unknown argument: " + arg + " (usage: crashfree [--config FILE] [--set key=value]...)");
+            }
+        }
+
+        final NodeConfig config;
+        try
+        {
+            config = ConfigLoader.load(configFile, overrides);
+        }
+        catch (final ConfigException ex)
+        {
+            fail("configuration error: " + ex.getMessage());
+            return;
+        }
+        if (config.projects().isEmpty())
+        {
+            fail("configuration error: no projects configured: set project.<id>.keys");
+        }
+
+        // Until the aggregation module's live table lands (issue 3), decoded sessions are counted and released.
+        final SessionSink sink = batch -> true;
+        final CrashfreeNode node;
+        try
+        {
+            node = CrashfreeNode.start(config, sink, Clock.systemUTC());
+        }
+        catch (final RuntimeException ex)
+        {
+            fail("cannot start on " + config.httpHost() + ":" + config.httpPort() + " (edge.http.host, " +
+                "edge.http.port): " + ex.getMessage());
+            return;
+        }
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "crashfree-shutdown"));
+
+        System.out.println("crashfree: listening on http://" + config.httpHost() + ":" + node.port() + " (" +
+            node.transport() + "), data in " + config.dataDir().toAbsolutePath().normalize());
+        for (final String dsn : node.dsns())
+        {
+            System.out.println("crashfree: DSN " + dsn);
+        }
+        stopped.await();
+    }
+
+    private static void fail(final String message)
+    {
+        System.err.println("crashfree: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,127 @@
+package io.crashfree.edge;
+
+import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.edge.config.NodeConfig;
+import io.crashfree.edge.config.ProjectConfig;
+import io.crashfree.edge.http.EdgeContext;
+import io.crashfree.edge.http.EdgeServer;
+import io.crashfree.edge.ingest.IngestCounters;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running node: the data directory, the HTTP edge, and the sink that sessions are folded into.
+ * Start with {@link #start}, stop with {@link #close}. Tests start nodes in-process on port 0.
+ */
+public final class CrashfreeNode implements AutoCloseable
+{
+    private final NodeConfig config;
+    private final IngestCounters counters = new IngestCounters();
+    private final ErrorLog errors = new ErrorLog();
+    private final EdgeServer server;
+    private InetSocketAddress address;
+
+    private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Clock clock)
+    {
+        this.config = config;
+        this.server = new EdgeServer(new EdgeContext(config, sink, counters, errors, clock));
+    }
+
+    /**
+     * Creates the data directory and starts serving.
+     *
+     * @param config validated configuration.
+     * @param sink   where decoded sessions are folded.
+     * @param clock  wall clock.
+     * @return the running node.
+     * @throws InterruptedException if interrupted while binding.
+     */
+    public static CrashfreeNode start(final NodeConfig config, final SessionSink sink, final Clock clock)
+        throws InterruptedException
+    {
+        try
+        {
+            Files.createDirectories(config.dataDir());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create node.data.dir=" + config.dataDir(), ex);
+        }
+        final CrashfreeNode node = new CrashfreeNode(config, sink, clock);
+        try
+        {
+            node.address = node.server.start();
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            node.close();
+            throw ex;
+        }
+        return node;
+    }
+
+    /** @return the bound port. */
+    public int port()
+    {
+        return address.getPort();
+    }
+
+    /** @return the bound address. */
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    /** @return "epoll" or "nio". */
+    public String transport()
+    {
+        return server.transport();
+    }
+
+    /** @return the ingest counters. */
+    public IngestCounters counters()
+    {
+        return counters;
+    }
+
+    /** @return the error log. */
+    public ErrorLog errors()
+    {
+        return errors;
+    }
+
+    /** @return the configuration. */
+    public NodeConfig config()
+    {
+        return config;
+    }
+
+    /** @return one ready-to-use DSN per project key, for the start-up banner. */
+    public List<String> dsns()
+    {
+        final List<String> dsns = new ArrayList<>();
+        final String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+        for (final ProjectConfig p : config.projects())
+        {
+            for (final String key : p.publicKeys())
+            {
+                dsns.add("http://" + key + "@" + host + ":" + port() + "/" + p.id() + "  (project " + p.id() + ", " +
+                    p.name() + ")");
+            }
+        }
+        return dsns;
+    }
+
+    /** Stops accepting, finishes in-flight requests, and stops the threads. */
+    @Override
+    public void close()
+    {
+        server.close();
+    }
+}

@@ -1,0 +1,237 @@
+package io.crashfree.edge.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a node's configuration: a {@code .properties} file of dotted keys plus {@code key=value} overrides, each
+ * key checked against the known ones and each value against its range. Control plane: plain and strict.
+ */
+public final class ConfigLoader
+{
+    private static final Pattern PROJECT_KEY = Pattern.compile("project\\.([^.]+)\\.(name|keys)");
+    private static final Pattern PUBLIC_KEY = Pattern.compile("[0-9a-f]{32}");
+
+    /** The defaults, the same as the shipped {@code conf/crashfree.properties} minus its project. */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static
+    {
+        DEFAULTS.put("edge.http.host", "127.0.0.1");
+        DEFAULTS.put("edge.http.port", "9400");
+        DEFAULTS.put("edge.http.event.loop.threads", "0");
+        DEFAULTS.put("edge.http.idle.timeout.seconds", "60");
+        DEFAULTS.put("node.data.dir", "./data");
+        DEFAULTS.put("limits.body.compressed.max.bytes", "1048576");
+        DEFAULTS.put("limits.body.decompressed.max.bytes", "8388608");
+        DEFAULTS.put("limits.envelope.session.items", "100");
+        DEFAULTS.put("limits.sessions.aggregates", "100");
+    }
+
+    private ConfigLoader()
+    {
+    }
+
+    /**
+     * Loads a file and applies overrides on top.
+     *
+     * @param file      the properties file, or null for none.
+     * @param overrides {@code key -> value} pairs that win over the file.
+     * @return the validated configuration.
+     * @throws ConfigException naming the key and the problem.
+     */
+    public static NodeConfig load(final Path file, final Map<String, String> overrides)
+    {
+        final Map<String, String> values = new TreeMap<>();
+        if (file != null)
+        {
+            if (!Files.isRegularFile(file))
+            {
+                throw new ConfigException("configuration file not found: " + file);
+            }
+            final Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+            {
+                props.load(reader);
+            }
+            catch (final IOException | IllegalArgumentException ex)
+            {
+                throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
+            }
+            for (final String name : props.stringPropertyNames())
+            {
+                values.put(name, props.getProperty(name).trim());
+            }
+        }
+        overrides.forEach((k, v) -> values.put(k, v.trim()));
+        return fromMap(values);
+    }
+
+    /**
+     * Validates a map of settings; missing keys take their defaults.
+     *
+     * @param values {@code key -> value}.
+     * @return the validated configuration.
+     * @throws ConfigException naming the key and the problem.
+     */
+    public static NodeConfig fromMap(final Map<String, String> values)
+    {
+        final Map<String, String> merged = new HashMap<>(DEFAULTS);
+        final Map<Long, String> projectNames = new TreeMap<>();
+        final Map<Long, List<String>> projectKeys = new TreeMap<>();
+        for (final Map.Entry<String, String> e : values.entrySet())
+        {
+            final String key = e.getKey();
+            final Matcher m = PROJECT_KEY.matcher(key);
+            if (m.matches())
+            {
+                final long id = projectId(key, m.group(1));
+                if (m.group(2).equals("name"))
+                {
+                    projectNames.put(id, e.getValue());
+                }
+                else
+                {
+                    projectKeys.put(id, publicKeys(key, e.getValue()));
+                }
+            }
+            else if (DEFAULTS.containsKey(key))
+            {
+                merged.put(key, e.getValue());
+            }
+            else
+            {
+                throw new ConfigException("unknown configuration key: " + key + " (known keys: " +
+                    String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys)");
+            }
+        }
+
+        final List<ProjectConfig> projects = new ArrayList<>();
+        final Map<String, Long> owners = new HashMap<>();
+        for (final Long id : projectNames.keySet())
+        {
+            if (!projectKeys.containsKey(id))
+            {
+                throw new ConfigException("project " + id + " has no keys: set project." + id + ".keys");
+            }
+        }
+        for (final Map.Entry<Long, List<String>> e : projectKeys.entrySet())
+        {
+            final long id = e.getKey();
+            for (final String k : e.getValue())
+            {
+                final Long other = owners.putIfAbsent(k, id);
+                if (other != null)
+                {
+                    throw new ConfigException("public key " + k + " is configured for projects " + other + " and " +
+                        id + ": project." + id + ".keys");
+                }
+            }
+            projects.add(new ProjectConfig(id, projectNames.getOrDefault(id, "project-" + id), e.getValue()));
+        }
+
+        final int maxCompressed = intValue(merged, "limits.body.compressed.max.bytes", 1024, Integer.MAX_VALUE - 8);
+        final int maxDecompressed = intValue(merged, "limits.body.decompressed.max.bytes", 1024, 1 << 30);
+        return new NodeConfig(
+            hostValue(merged, "edge.http.host"),
+            intValue(merged, "edge.http.port", 0, 65535),
+            intValue(merged, "edge.http.event.loop.threads", 0, 1024),
+            intValue(merged, "edge.http.idle.timeout.seconds", 1, 86_400),
+            Path.of(nonEmpty(merged, "node.data.dir")),
+            maxCompressed,
+            Math.max(maxDecompressed, 1024),
+            intValue(merged, "limits.envelope.session.items", 1, 10_000),
+            intValue(merged, "limits.sessions.aggregates", 1, 10_000),
+            List.copyOf(projects));
+    }
+
+    private static long projectId(final String key, final String text)
+    {
+        try
+        {
+            final long id = Long.parseLong(text);
+            if (id > 0)
+            {
+                return id;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new ConfigException("project id must be a positive integer: " + key);
+    }
+
+    private static List<String> publicKeys(final String key, final String value)
+    {
+        final List<String> keys = new ArrayList<>();
+        for (final String part : value.split(","))
+        {
+            final String k = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (k.isEmpty())
+            {
+                continue;
+            }
+            if (!PUBLIC_KEY.matcher(k).matches())
+            {
+                throw new ConfigException("public keys must be 32 hex characters: " + key + "=" + value);
+            }
+            keys.add(k);
+        }
+        if (keys.isEmpty())
+        {
+            throw new ConfigException("at least one public key is required: " + key + "=" + value);
+        }
+        return List.copyOf(keys);
+    }
+
+    private static int intValue(final Map<String, String> values, final String key, final int min, final int max)
+    {
+        final String v = values.get(key);
+        try
+        {
+            final long n = Long.parseLong(v);
+            if (n >= min && n <= max)
+            {
+                return (int)n;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new ConfigException(key + " must be an integer between " + min + " and " + max + ": " + key + "=" + v);
+    }
+
+    private static String nonEmpty(final Map<String, String> values, final String key)
+    {
+        final String v = values.get(key);
+        if (v == null || v.isBlank())
+        {
+            throw new ConfigException(key + " must not be empty");
+        }
+        return v;
+    }
+
+    private static String hostValue(final Map<String, String> values, final String key)
+    {
+        final String v = nonEmpty(values, key);
+        if (v.contains(" ") || v.contains("/"))
+        {
+            throw new ConfigException(key + " must be a host name or IP address: " + key + "=" + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,49 @@
+package io.crashfree.edge.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The validated configuration of a node. Built only by {@link ConfigLoader}, which rejects unknown keys and bad
+ * values with a message naming the key.
+ *
+ * @param httpHost                  {@code edge.http.host}: address to listen on.
+ * @param httpPort                  {@code edge.http.port}: port, 0 for an ephemeral one.
+ * @param eventLoopThreads          {@code edge.http.event.loop.threads}: I/O threads, 0 for one per core.
+ * @param idleTimeoutSeconds        {@code edge.http.idle.timeout.seconds}: idle connections are closed after this.
+ * @param dataDir                   {@code node.data.dir}: where the node keeps its files.
+ * @param maxCompressedBodyBytes    {@code limits.body.compressed.max.bytes}: largest body on the wire.
+ * @param maxDecompressedBodyBytes  {@code limits.body.decompressed.max.bytes}: largest body after decompression.
+ * @param maxSessionItems           {@code limits.envelope.session.items}: {@code session} + {@code sessions} items
+ *                                  per envelope.
+ * @param maxAggregateEntries       {@code limits.sessions.aggregates}: entries per {@code sessions} item.
+ * @param projects                  {@code project.<id>.name} and {@code project.<id>.keys}.
+ */
+public record NodeConfig(
+    String httpHost,
+    int httpPort,
+    int eventLoopThreads,
+    int idleTimeoutSeconds,
+    Path dataDir,
+    int maxCompressedBodyBytes,
+    int maxDecompressedBodyBytes,
+    int maxSessionItems,
+    int maxAggregateEntries,
+    List<ProjectConfig> projects)
+{
+    /**
+     * @param id project id.
+     * @return the project, or null.
+     */
+    public ProjectConfig project(final long id)
+    {
+        for (final ProjectConfig p : projects)
+        {
+            if (p.id() == id)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,22 @@
+package io.crashfree.edge.config;
+
+import java.util.List;
+
+/**
+ * One project: its id (the number in the DSN's path), a name, and the public keys SDKs may send with.
+ *
+ * @param id         project id, positive.
+ * @param name       display name.
+ * @param publicKeys 32-hex-character public keys, lower case.
+ */
+public record ProjectConfig(long id, String name, List<String> publicKeys)
+{
+    /**
+     * @param publicKey a key, lower case.
+     * @return whether the key belongs to this project.
+     */
+    public boolean hasKey(final String publicKey)
+    {
+        return publicKeys.contains(publicKey);
+    }
+}

@@ -1,0 +1,362 @@
+package io.crashfree.edge.http;
+
+import io.crashfree.edge.ingest.BodyDecompressor;
+import io.crashfree.edge.ingest.IngestWorker;
+import io.crashfree.edge.ingest.Rejection;
+import io.crashfree.edge.ingest.SentryAuth;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * One connection's HTTP/1.1 handler: routes each request, accumulates an ingest body up to its limit, and answers
+ * once the body is complete. Requests on one connection are handled strictly in order, so pipelining and keep-alive
+ * work without extra state; chunked bodies arrive as several {@link HttpContent}s like any other.
+ * <p>
+ * Runs on the connection's event loop. Bodies are held in a pooled heap buffer owned by this handler and released
+ * exactly once (on completion, rejection or channel close).
+ */
+final class EdgeHandler extends ChannelInboundHandlerAdapter
+{
+    private static final int ROUTE_NONE = 0;
+    private static final int ROUTE_INGEST = 1;
+    private static final int ROUTE_DISCARD = 2;
+
+    private static final String ENVELOPE_PATH_PREFIX = "/api/";
+
+    private final EdgeContext context;
+    private IngestWorker worker;
+
+    private int route = ROUTE_NONE;
+    private boolean keepAlive;
+    private long projectId;
+    private boolean authFromEnvelope;
+    private int encoding;
+    private ByteBuf body;
+    private Rejection pending;
+    private boolean pendingCors;
+
+    EdgeHandler(final EdgeContext context)
+    {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        worker = context.worker();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        try
+        {
+            if (msg instanceof HttpRequest request)
+            {
+                onRequest(ctx, request);
+            }
+            if (msg instanceof HttpContent content)
+            {
+                onContent(ctx, content);
+            }
+        }
+        finally
+        {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+    {
+        if (evt instanceof IdleStateEvent)
+        {
+            ctx.close();
+        }
+        else
+        {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        releaseBody();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        releaseBody();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        context.errors().onError("edge connection", cause);
+        releaseBody();
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- request head
+
+    private void onRequest(final ChannelHandlerContext ctx, final HttpRequest request)
+    {
+        releaseBody();
+        pending = null;
+        pendingCors = false;
+        route = ROUTE_DISCARD;
+        if (request.decoderResult().isFailure())
+        {
+            keepAlive = false;
+            HttpResponses.error(ctx, 400, "malformed HTTP request: " + request.decoderResult().cause().getMessage(),
+                false, false);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request);
+
+        final String uri = request.uri();
+        final int pathEnd = pathEnd(uri);
+        if (uri.startsWith("/health") && (pathEnd == 7 || (pathEnd == 8 && uri.charAt(7) == '/')))
+        {
+            HttpResponses.json(ctx, 200, "{\"status\":\"ok\"}", keepAlive);
+            return;
+        }
+        final long id = envelopeProjectId(uri, pathEnd);
+        if (id == NOT_ENVELOPE)
+        {
+            HttpResponses.error(ctx, 404, "not found: " + uri.substring(0, pathEnd), keepAlive, false);
+            return;
+        }
+        final HttpMethod method = request.method();
+        if (method.equals(HttpMethod.OPTIONS))
+        {
+            HttpResponses.preflight(ctx, keepAlive);
+            return;
+        }
+        if (!method.equals(HttpMethod.POST))
+        {
+            reject(ctx, new Rejection(405, "method " + method + " not allowed; send envelopes with POST"));
+            return;
+        }
+        if (id < 0)
+        {
+            reject(ctx, Rejection.BAD_PROJECT_PATH);
+            return;
+        }
+        onIngestRequest(ctx, request, id, uri);
+    }
+
+    private void onIngestRequest(
+        final ChannelHandlerContext ctx, final HttpRequest request, final long id, final String uri)
+    {
+        final HttpHeaders headers = request.headers();
+        CharSequence xSentryAuth = null;
+        int xSentryAuthCount = 0;
+        CharSequence authorization = null;
+        int authorizationCount = 0;
+        CharSequence contentEncoding = null;
+        final Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext())
+        {
+            final Map.Entry<CharSequence, CharSequence> h = it.next();
+            final CharSequence name = h.getKey();
+            if (X_SENTRY_AUTH.contentEqualsIgnoreCase(name))
+            {
+                if (xSentryAuthCount++ == 0)
+                {
+                    xSentryAuth = h.getValue();
+                }
+            }
+            else if (HttpHeaderNames.AUTHORIZATION.contentEqualsIgnoreCase(name))
+            {
+                if (authorizationCount++ == 0)
+                {
+                    authorization = h.getValue();
+                }
+            }
+            else if (HttpHeaderNames.CONTENT_ENCODING.contentEqualsIgnoreCase(name))
+            {
+                contentEncoding = h.getValue();
+            }
+        }
+
+        final int authOutcome = worker.checkRequestAuth(
+            id, xSentryAuth, xSentryAuthCount, authorization, authorizationCount, uri);
+        if (authOutcome == IngestWorker.AUTH_REJECTED)
+        {
+            reject(ctx, worker.lastRejection());
+            return;
+        }
+        final int enc = BodyDecompressor.encodingOf(contentEncoding);
+        if (enc == BodyDecompressor.UNSUPPORTED)
+        {
+            reject(ctx, new Rejection(400, "unsupported Content-Encoding '" + contentEncoding +
+                "'; use gzip, deflate, br or zstd"));
+            return;
+        }
+
+        final int maxBytes = context.config().maxCompressedBodyBytes();
+        final long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > maxBytes)
+        {
+            keepAlive = false; // do not read a body this large just to find the next request
+            respond(ctx, tooLarge(maxBytes), true);
+            return;
+        }
+        route = ROUTE_INGEST;
+        projectId = id;
+        authFromEnvelope = authOutcome == IngestWorker.AUTH_FROM_ENVELOPE;
+        encoding = enc;
+        final int initial = contentLength >= 0 ? (int)contentLength : 4096;
+        body = ctx.alloc().heapBuffer(Math.max(initial, 64), maxBytes);
+    }
+
+    private static final io.netty.util.AsciiString X_SENTRY_AUTH = io.netty.util.AsciiString.cached("x-sentry-auth");
+
+    // ---------------------------------------------------------------- body
+
+    private void onContent(final ChannelHandlerContext ctx, final HttpContent content)
+    {
+        if (route == ROUTE_INGEST)
+        {
+            final ByteBuf chunk = content.content();
+            final int maxBytes = context.config().maxCompressedBodyBytes();
+            if (chunk.readableBytes() > maxBytes - body.readableBytes())
+            {
+                releaseBody();
+                route = ROUTE_DISCARD;
+                keepAlive = false;
+                respond(ctx, tooLarge(maxBytes), true);
+                return;
+            }
+            body.writeBytes(chunk);
+        }
+        if (content instanceof LastHttpContent)
+        {
+            if (route == ROUTE_INGEST)
+            {
+                onBodyComplete(ctx);
+            }
+            else if (pending != null)
+            {
+                respond(ctx, pending, pendingCors);
+            }
+            route = ROUTE_NONE;
+        }
+    }
+
+    private void onBodyComplete(final ChannelHandlerContext ctx)
+    {
+        final ByteBuf buf = body;
+        body = null;
+        try
+        {
+            final Rejection r = worker.process(projectId, authFromEnvelope, encoding,
+                buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis());
+            if (r == null)
+            {
+                context.counters().onResponse(200);
+                HttpResponses.ingestOk(ctx, keepAlive, worker.lastEventId());
+            }
+            else
+            {
+                respond(ctx, r, true);
+            }
+        }
+        finally
+        {
+            buf.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    /** Remembers a rejection and answers it when the (discarded) body has been read. */
+    private void reject(final ChannelHandlerContext ctx, final Rejection rejection)
+    {
+        pending = rejection;
+        pendingCors = true;
+        route = ROUTE_DISCARD;
+    }
+
+    private void respond(final ChannelHandlerContext ctx, final Rejection r, final boolean cors)
+    {
+        pending = null;
+        context.counters().onResponse(r.status());
+        HttpResponses.error(ctx, r.status(), r.detail(), keepAlive, cors);
+    }
+
+    private static Rejection tooLarge(final int maxBytes)
+    {
+        return new Rejection(413, "request body is larger than " + maxBytes +
+            " bytes (limits.body.compressed.max.bytes)");
+    }
+
+    private void releaseBody()
+    {
+        if (body != null)
+        {
+            body.release();
+            body = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private static final long NOT_ENVELOPE = Long.MIN_VALUE;
+
+    private static int pathEnd(final String uri)
+    {
+        final int q = uri.indexOf('?');
+        return q < 0 ? uri.length() : q;
+    }
+
+    /**
+     * @return the project id of {@code /api/{id}/envelope[/]}, -1 when the id is not a number, or
+     *         {@link #NOT_ENVELOPE} for any other path.
+     */
+    private static long envelopeProjectId(final String uri, final int pathEnd)
+    {
+        if (!uri.startsWith(ENVELOPE_PATH_PREFIX))
+        {
+            return NOT_ENVELOPE;
+        }
+        final int idStart = ENVELOPE_PATH_PREFIX.length();
+        final int slash = uri.indexOf('/', idStart);
+        if (slash < 0 || slash > pathEnd)
+        {
+            return NOT_ENVELOPE;
+        }
+        final int rest = slash + 1;
+        final int restLength = pathEnd - rest;
+        final boolean envelope = (restLength == 8 || (restLength == 9 && uri.charAt(pathEnd - 1) == '/')) &&
+            uri.startsWith("envelope", rest);
+        if (!envelope)
+        {
+            return NOT_ENVELOPE;
+        }
+        return SentryAuth.parseProjectId(uri, idStart, slash);
+    }
+}

@@ -1,0 +1,181 @@
+package io.crashfree.edge.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import io.crashfree.aggregation.session.IdHash;
+import io.crashfree.aggregation.session.SessionBatch;
+import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.edge.config.NodeConfig;
+
+/**
+ * One event-loop thread's ingest machinery: auth parser, decompressor, envelope decoder and the reusable batch.
+ * <p>
+ * A request is handled in two synchronous steps on its channel's thread: {@link #checkRequestAuth} when its head
+ * arrives, {@link #process} when its body is complete. Nothing is kept between the two, so requests of many channels
+ * interleave safely on one worker.
+ */
+public final class IngestWorker
+{
+    /** Outcome of {@link #checkRequestAuth}: the key was in the request and belongs to the project. */
+    public static final int AUTH_OK = 0;
+    /** Outcome of {@link #checkRequestAuth}: no auth in the request; the envelope's {@code dsn} must carry it. */
+    public static final int AUTH_FROM_ENVELOPE = 1;
+    /** Outcome of {@link #checkRequestAuth}: refused; see {@link #lastRejection()}. */
+    public static final int AUTH_REJECTED = 2;
+
+    private static final int MAX_ID_BYTES = 1024;
+
+    private final ProjectDirectory projects;
+    private final SessionSink sink;
+    private final IngestCounters counters;
+    private final SentryAuth auth = new SentryAuth();
+    private final BodyDecompressor decompressor;
+    private final EnvelopeDecoder decoder;
+    private final SessionBatch batch;
+    private Rejection lastRejection;
+
+    /**
+     * @param config      limits.
+     * @param jsonFactory shared parser factory.
+     * @param projects    project and key directory.
+     * @param sink        where valid envelopes' sessions go.
+     * @param counters    shared counters.
+     */
+    public IngestWorker(
+        final NodeConfig config,
+        final JsonFactory jsonFactory,
+        final ProjectDirectory projects,
+        final SessionSink sink,
+        final IngestCounters counters)
+    {
+        this.projects = projects;
+        this.sink = sink;
+        this.counters = counters;
+        this.decompressor = new BodyDecompressor(config.maxDecompressedBodyBytes());
+        this.decoder = new EnvelopeDecoder(jsonFactory, new IdHash(MAX_ID_BYTES));
+        this.batch = new SessionBatch(config.maxSessionItems(), config.maxAggregateEntries());
+    }
+
+    /**
+     * Checks the auth a request carries in its headers or query string.
+     *
+     * @param projectId          project id from the path.
+     * @param xSentryAuth        first {@code X-Sentry-Auth} header or null.
+     * @param xSentryAuthCount   number of {@code X-Sentry-Auth} headers.
+     * @param authorization      first {@code Authorization} header or null.
+     * @param authorizationCount number of {@code Authorization} headers.
+     * @param uri                request URI.
+     * @return {@link #AUTH_OK}, {@link #AUTH_FROM_ENVELOPE} or {@link #AUTH_REJECTED}.
+     */
+    public int checkRequestAuth(
+        final long projectId,
+        final CharSequence xSentryAuth,
+        final int xSentryAuthCount,
+        final CharSequence authorization,
+        final int authorizationCount,
+        final CharSequence uri)
+    {
+        Rejection r = auth.fromRequest(xSentryAuth, xSentryAuthCount, authorization, authorizationCount, uri);
+        if (r == null && !auth.hasKey())
+        {
+            return AUTH_FROM_ENVELOPE;
+        }
+        if (r == null)
+        {
+            r = projects.authorize(projectId, auth);
+        }
+        auth.reset(); // it points into this request's header; never let it outlive this call
+        lastRejection = r;
+        return r == null ? AUTH_OK : AUTH_REJECTED;
+    }
+
+    /**
+     * Decompresses, decodes, authorizes (when the envelope must carry the auth) and folds one request body.
+     *
+     * @param projectId        project id from the path.
+     * @param authFromEnvelope whether the envelope's {@code dsn} must authorize the request.
+     * @param encoding         a {@link BodyDecompressor} encoding constant.
+     * @param body             body bytes as received.
+     * @param offset           first byte.
+     * @param length           number of bytes.
+     * @param nowMs            receive time.
+     * @return null when folded (answer {@code 200}), else the rejection.
+     */
+    public Rejection process(
+        final long projectId,
+        final boolean authFromEnvelope,
+        final int encoding,
+        final byte[] body,
+        final int offset,
+        final int length,
+        final long nowMs)
+    {
+        counters.onBytesIn(length);
+        byte[] buf = body;
+        int off = offset;
+        int len = length;
+        if (encoding != BodyDecompressor.IDENTITY)
+        {
+            final Rejection r = decompressor.tryDecompress(encoding, body, offset, length);
+            if (r != null)
+            {
+                counters.onDecodeFailure();
+                return r;
+            }
+            buf = decompressor.output();
+            off = 0;
+            len = decompressor.outputLength();
+        }
+
+        batch.reset(projectId, nowMs);
+        Rejection r = decoder.decode(buf, off, len, batch);
+        if (r != null)
+        {
+            counters.onDecodeFailure();
+            return r;
+        }
+        if (authFromEnvelope)
+        {
+            if (!decoder.dsn().isPresent())
+            {
+                return Rejection.MISSING_AUTH;
+            }
+            r = auth.fromDsn(decoder.dsn().toString(), projectId);
+            if (r == null)
+            {
+                r = projects.authorize(projectId, auth);
+            }
+            auth.reset();
+            if (r != null)
+            {
+                return r;
+            }
+        }
+        if (!sink.tryFold(batch))
+        {
+            return Rejection.BACK_PRESSURE;
+        }
+        long aggregateSessions = 0;
+        for (int i = 0; i < batch.aggregatesCount(); i++)
+        {
+            final var item = batch.aggregates(i);
+            for (int j = 0; j < item.entryCount(); j++)
+            {
+                aggregateSessions += item.entry(j).totalCount();
+            }
+        }
+        counters.onAccepted(batch.updateCount(), aggregateSessions, decoder.skippedItems());
+        return null;
+    }
+
+    /** @return the rejection of the last {@link #checkRequestAuth} that refused. */
+    public Rejection lastRejection()
+    {
+        return lastRejection;
+    }
+
+    /** @return the last envelope's {@code event_id}, for the {@code {"id": …}} answer. */
+    public io.crashfree.aggregation.session.Utf8Text lastEventId()
+    {
+        return decoder.eventId();
+    }
+}
