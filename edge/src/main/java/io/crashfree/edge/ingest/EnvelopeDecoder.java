@@ -358,7 +358,7 @@ public final class EnvelopeDecoder
                     {
                         throw fieldFailure("session", "duration", "must be a number of seconds");
                     }
-                    update.durationSeconds(parser.getDoubleValue());
+                    update.durationSeconds(readDouble());
                     break;
                 case "status":
                     if (t != JsonToken.VALUE_STRING)
@@ -603,6 +603,60 @@ public final class EnvelopeDecoder
                 "must be an RFC 3339 timestamp (e.g. 2026-11-25T12:00:00.000Z)");
         }
         return ms;
+    }
+
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    private static final long MAX_EXACT_MANTISSA = 1L << 53;
+
+    /**
+     * Reads a number as a double without the allocation jackson's own conversion makes: plain decimals whose digits
+     * fit 2^53 and whose scale is at most 10^22 are exact as {@code digits / 10^scale} (one correctly rounded
+     * division of two exact doubles); anything else falls back to the parser.
+     */
+    private double readDouble() throws IOException
+    {
+        final char[] c = parser.getTextCharacters();
+        final int off = parser.getTextOffset();
+        final int len = parser.getTextLength();
+        long mantissa = 0;
+        int scale = -1;
+        boolean negative = false;
+        for (int i = 0; i < len; i++)
+        {
+            final char ch = c[off + i];
+            if (ch >= '0' && ch <= '9')
+            {
+                mantissa = mantissa * 10 + (ch - '0');
+                if (mantissa >= MAX_EXACT_MANTISSA)
+                {
+                    return parser.getDoubleValue();
+                }
+                if (scale >= 0)
+                {
+                    scale++;
+                }
+            }
+            else if (ch == '.' && scale < 0)
+            {
+                scale = 0;
+            }
+            else if (ch == '-' && i == 0)
+            {
+                negative = true;
+            }
+            else
+            {
+                return parser.getDoubleValue(); // exponent or anything unusual
+            }
+        }
+        if (scale > 22)
+        {
+            return parser.getDoubleValue();
+        }
+        final double value = scale <= 0 ? mantissa : mantissa / POWERS_OF_TEN[scale];
+        return negative ? -value : value;
     }
 
     private long readUnsigned64(final String item, final String field, final JsonToken t) throws IOException, Failure
