@@ -1,0 +1,78 @@
+package io.crashfree.edge.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Configuration: the shipped defaults load, and every wrong or unknown key stops start-up with a message naming it.
+ */
+class ConfigLoaderTest
+{
+    private static final String KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
+    @Test
+    void shouldLoadTheShippedDefaults()
+    {
+        Path conf = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(conf.resolve("conf/crashfree.properties")))
+        {
+            conf = conf.getParent();
+        }
+        final NodeConfig config = ConfigLoader.load(conf.resolve("conf/crashfree.properties"), Map.of());
+        assertEquals("127.0.0.1", config.httpHost());
+        assertEquals(9400, config.httpPort());
+        assertEquals(100, config.maxSessionItems());
+        assertEquals(1, config.projects().size());
+        assertEquals(KEY, config.project(1).publicKeys().get(0));
+    }
+
+    @Test
+    void shouldLetOverridesWinOverTheFile(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("c.properties");
+        Files.writeString(file, "edge.http.port=1234\nproject.3.keys=" + KEY + "\n");
+        final NodeConfig config = ConfigLoader.load(file, Map.of("edge.http.port", "0"));
+        assertEquals(0, config.httpPort());
+        assertEquals("project-3", config.project(3).name());
+    }
+
+    @Test
+    void shouldNameTheKeyOfEveryBadSetting()
+    {
+        final String[][] rows = {
+            { "edge.http.prot", "9400", "unknown configuration key: edge.http.prot" },
+            { "edge.http.port", "http", "edge.http.port must be an integer between 0 and 65535: edge.http.port=http" },
+            { "edge.http.port", "70000", "edge.http.port=70000" },
+            { "limits.envelope.session.items", "0", "limits.envelope.session.items=0" },
+            { "limits.body.compressed.max.bytes", "-1", "limits.body.compressed.max.bytes=-1" },
+            { "project.x.keys", KEY, "project id must be a positive integer: project.x.keys" },
+            { "project.2.keys", "short", "public keys must be 32 hex characters: project.2.keys=short" },
+            { "project.2.name", "orphan", "project 2 has no keys: set project.2.keys" },
+            { "project.2.keys", KEY + ",", "configured for projects 1 and 2" },
+            { "node.data.dir", " ", "node.data.dir must not be empty" },
+            { "edge.http.host", "local host", "edge.http.host must be a host name or IP address" },
+        };
+        for (final String[] row : rows)
+        {
+            final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.fromMap(
+                Map.of("project.1.keys", KEY, row[0], row[1])), row[0]);
+            assertTrue(ex.getMessage().contains(row[2]), row[0] + ": " + ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectAMissingFile(@TempDir final Path dir)
+    {
+        final ConfigException ex = assertThrows(ConfigException.class,
+            () -> ConfigLoader.load(dir.resolve("nope.properties"), Map.of()));
+        assertTrue(ex.getMessage().contains("nope.properties"));
+    }
+}
