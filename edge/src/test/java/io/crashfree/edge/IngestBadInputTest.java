@@ -51,9 +51,10 @@ class IngestBadInputTest
     }
 
     @AfterAll
-    static void stopNode()
+    static void stopNode() throws InterruptedException
     {
         node.close();
+        LeakCheck.assertNoLeaks();
     }
 
     @BeforeEach

@@ -39,9 +39,10 @@ class IngestProtocolTest
     }
 
     @AfterEach
-    void stop()
+    void stop() throws InterruptedException
     {
         node.close();
+        LeakCheck.assertNoLeaks();
     }
 
     @Test

@@ -74,6 +74,7 @@ class SdkCaptureReplayTest
             }
         }
 
+        LeakCheck.assertNoLeaks();
         final List<SessionUpdate> updates = sink.updates();
         assertEquals(expectedUpdates.size(), updates.size(), file + ": session items");
         for (int i = 0; i < updates.size(); i++)
