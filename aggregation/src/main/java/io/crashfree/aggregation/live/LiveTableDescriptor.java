@@ -1,0 +1,186 @@
+package io.crashfree.aggregation.live;
+
+/**
+ * Layout of the live table file: a header page, then {@code capacity} fixed-size records in an open-addressing hash
+ * table keyed by (project, release hash, environment hash, bucket start). All fields little-endian (native order).
+ *
+ * <pre>
+ *  Record (512 bytes):
+ *   0                   4                   8
+ *  +-------------------+-------------------+
+ *  | state (int)       | active writers    |   0   state: EMPTY, CLAIMING, READY, SEALED, TOMBSTONE
+ *  +-------------------+-------------------+
+ *  | generation (long): unique id, stamped into the store when flushed | 8
+ *  | project id                                                        | 16
+ *  | release hash                                                      | 24
+ *  | environment hash (0 = none)                                       | 32
+ *  | bucket start, epoch seconds                                       | 40
+ *  | last update, epoch ms                                             | 48
+ *  | sessions            (init updates + aggregate totals)             | 56
+ *  | errored_preaggr     (aggregate errors)                            | 64
+ *  | crashed             (distinct sids + aggregate counters)          | 72
+ *  | abnormal                                                          | 80
+ *  | unhandled                                                         | 88
+ *  | errored sessions    (distinct sids with errors)                   | 96
+ *  | duration count                                                    | 104
+ *  | duration sum, ms                                                  | 112
+ *  | duration max, ms                                                  | 120
+ *  | dense block + 1 of sketch 0 (int) | of sketch 1 (int)             | 128
+ *  | dense block + 1 of sketch 2 (int) | of sketch 3 (int)             | 136
+ *  | reserved                                                          | 144 .. 160
+ *  | sparse coupons: users 16 ints, crashed 8, abnormal 8, errored 8   | 160 .. 320
+ *  | duration histogram: 48 int counters, half-octave buckets of 64 ms | 320 .. 512
+ *  +-------------------------------------------------------------------+
+ * </pre>
+ * Sketches: 0 = users, 1 = crashed users, 2 = abnormal users, 3 = errored users.
+ */
+public final class LiveTableDescriptor
+{
+    /** Bytes before the first record: magic, version, capacity, record size. */
+    public static final int HEADER_BYTES = 4096;
+    /** File magic, "CFLT". */
+    public static final int MAGIC = 0x544C4643;
+    /** Layout version. */
+    public static final int VERSION = 1;
+    /** Header offset of the magic. */
+    public static final int MAGIC_OFFSET = 0;
+    /** Header offset of the version. */
+    public static final int VERSION_OFFSET = 4;
+    /** Header offset of the capacity. */
+    public static final int CAPACITY_OFFSET = 8;
+    /** Header offset of the record size. */
+    public static final int RECORD_SIZE_OFFSET = 12;
+    /** Header offset of the next generation id (long, get-and-add). */
+    public static final int NEXT_GENERATION_OFFSET = 64;
+
+    /** Bytes per record. */
+    public static final int RECORD_BYTES = 512;
+
+    /** Never used since the file was created: ends a probe sequence. */
+    public static final int STATE_EMPTY = 0;
+    /** Being claimed: the key is being written. */
+    public static final int STATE_CLAIMING = 1;
+    /** Holds a key; writers fold into it. */
+    public static final int STATE_READY = 2;
+    /** Being flushed: writers go elsewhere. */
+    public static final int STATE_SEALED = 3;
+    /** Flushed and freed: probe sequences continue past it, claims may reuse it. */
+    public static final int STATE_TOMBSTONE = 4;
+
+    /** Offset of the state. */
+    public static final int STATE = 0;
+    /** Offset of the active-writer count. */
+    public static final int ACTIVE_WRITERS = 4;
+    /** Offset of the generation id. */
+    public static final int GENERATION = 8;
+    /** Offset of the project id. */
+    public static final int PROJECT = 16;
+    /** Offset of the release hash. */
+    public static final int RELEASE = 24;
+    /** Offset of the environment hash. */
+    public static final int ENVIRONMENT = 32;
+    /** Offset of the bucket start. */
+    public static final int BUCKET = 40;
+    /** Offset of the last-update time. */
+    public static final int LAST_UPDATE_MS = 48;
+    /** Offset of {@code sessions}. */
+    public static final int SESSIONS = 56;
+    /** Offset of {@code errored_preaggr}. */
+    public static final int ERRORED_PREAGGR = 64;
+    /** Offset of {@code crashed}. */
+    public static final int CRASHED = 72;
+    /** Offset of {@code abnormal}. */
+    public static final int ABNORMAL = 80;
+    /** Offset of {@code unhandled}. */
+    public static final int UNHANDLED = 88;
+    /** Offset of {@code errored_sessions}. */
+    public static final int ERRORED_SESSIONS = 96;
+    /** Offset of the duration count. */
+    public static final int DURATION_COUNT = 104;
+    /** Offset of the duration sum. */
+    public static final int DURATION_SUM_MS = 112;
+    /** Offset of the duration maximum. */
+    public static final int DURATION_MAX_MS = 120;
+    /** Offset of the four dense-block references. */
+    public static final int DENSE_BLOCKS = 128;
+    /** Offset of the sparse coupon arrays. */
+    public static final int SPARSE = 160;
+    /** Offset of the duration histogram. */
+    public static final int DURATION_BUCKETS = 320;
+
+    /** Number of user sketches per record. */
+    public static final int SKETCHES = 4;
+    /** Sketch index of all users. */
+    public static final int SKETCH_USERS = 0;
+    /** Sketch index of crashed users. */
+    public static final int SKETCH_CRASHED_USERS = 1;
+    /** Sketch index of abnormal users. */
+    public static final int SKETCH_ABNORMAL_USERS = 2;
+    /** Sketch index of errored users. */
+    public static final int SKETCH_ERRORED_USERS = 3;
+
+    private static final int[] SPARSE_CAPACITY = { 16, 8, 8, 8 };
+    private static final int[] SPARSE_OFFSET = { SPARSE, SPARSE + 64, SPARSE + 96, SPARSE + 128 };
+
+    /** Number of duration buckets. */
+    public static final int DURATION_BUCKET_COUNT = 48;
+    /** Width of the first duration bucket, ms. */
+    public static final long DURATION_UNIT_MS = 64;
+
+    private LiveTableDescriptor()
+    {
+    }
+
+    /** @return offset of a sketch's sparse coupon array within a record. */
+    public static int sparseOffset(final int sketch)
+    {
+        return SPARSE_OFFSET[sketch];
+    }
+
+    /** @return number of coupons a sketch's sparse array holds. */
+    public static int sparseCapacity(final int sketch)
+    {
+        return SPARSE_CAPACITY[sketch];
+    }
+
+    /** @return offset of a sketch's dense-block reference within a record. */
+    public static int denseOffset(final int sketch)
+    {
+        return DENSE_BLOCKS + 4 * sketch;
+    }
+
+    /**
+     * Half-octave bucket of a duration: bucket 0 holds [0, 64 ms); then two buckets per doubling.
+     *
+     * @param durationMs a non-negative duration.
+     * @return its bucket, at most {@link #DURATION_BUCKET_COUNT} - 1.
+     */
+    public static int durationBucket(final long durationMs)
+    {
+        final long units = durationMs / DURATION_UNIT_MS;
+        if (units <= 0)
+        {
+            return 0;
+        }
+        final int octave = 63 - Long.numberOfLeadingZeros(units);
+        final int half = octave == 0 ? 0 : (int)((units >>> (octave - 1)) & 1);
+        return Math.min(1 + 2 * octave + half, DURATION_BUCKET_COUNT - 1);
+    }
+
+    /**
+     * @param bucket a duration bucket.
+     * @return the value that stands for the bucket (its midpoint), ms.
+     */
+    public static long durationBucketMidpointMs(final int bucket)
+    {
+        if (bucket == 0)
+        {
+            return DURATION_UNIT_MS / 2;
+        }
+        final int octave = (bucket - 1) / 2;
+        final int half = (bucket - 1) % 2;
+        final long unitsLow = (1L << octave) + (octave == 0 ? 0 : half * (1L << (octave - 1)));
+        final long unitsWidth = octave == 0 ? 1 : 1L << (octave - 1);
+        return (2 * unitsLow + unitsWidth) * DURATION_UNIT_MS / 2;
+    }
+}
