@@ -1,0 +1,118 @@
+package io.crashfree.aggregation;
+
+import io.crashfree.aggregation.live.LiveTable;
+import io.crashfree.aggregation.live.NameTable;
+import io.crashfree.aggregation.sketch.HllSketches;
+import io.crashfree.aggregation.store.AggregateStore;
+import io.crashfree.aggregation.store.AggregateValue;
+import io.crashfree.aggregation.store.StoreKey;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+
+import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+
+/**
+ * The read side: a project's aggregates over a time range at one resolution, merged from the store and the live
+ * table, so a session is visible the moment it is acknowledged and a flush never changes an answer.
+ * <p>
+ * Called by query threads; reads under the read side of the flusher's lock (never taken by ingest).
+ */
+public final class AggregateView
+{
+    private final LiveTable table;
+    private final AggregateStore store;
+    private final NameTable names;
+    private final AggregationSettings settings;
+    private final ReadWriteLock lock;
+
+    AggregateView(final LiveTable table, final AggregateStore store, final NameTable names,
+        final AggregationSettings settings, final ReadWriteLock lock)
+    {
+        this.table = table;
+        this.store = store;
+        this.names = names;
+        this.settings = settings;
+        this.lock = lock;
+    }
+
+    /**
+     * Reads a project's aggregates.
+     *
+     * @param project  project id.
+     * @param widthSec the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
+     * @param requestedFromSec first bucket start, inclusive.
+     * @param toSec    end, exclusive.
+     * @param nowMs    now: fine buckets older than their retention are not served (they live on in the hourly
+     *                 roll-ups only), whether or not they have been flushed yet, so a flush never changes an answer.
+     * @return merged values per key at that resolution.
+     */
+    public Map<StoreKey, AggregateValue> read(final long project, final long widthSec, final long requestedFromSec,
+        final long toSec, final long nowMs)
+    {
+        final long fromSec = widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
+            Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
+        if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
+        {
+            throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
+        }
+        final Map<StoreKey, AggregateValue> result = new HashMap<>();
+        final byte[] registers = new byte[HllSketches.K];
+        lock.readLock().lock();
+        try
+        {
+            store.forEachInRange(project, widthSec, fromSec, toSec,
+                (key, value) -> result.merge(key, value, (a, b) -> merged(a, b)));
+            final var b = table.buffer();
+            for (int i = 0, n = table.capacity(); i < n; i++)
+            {
+                final int off = LiveTable.recordOffset(i);
+                final int state = table.state(off);
+                if ((state != STATE_READY && state != STATE_SEALED) || b.getLong(off + PROJECT) != project)
+                {
+                    continue;
+                }
+                final long bucket = Math.floorDiv(b.getLong(off + BUCKET), widthSec) * widthSec;
+                if (bucket < fromSec || bucket >= toSec)
+                {
+                    continue;
+                }
+                final StoreKey key = new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
+                    b.getLong(off + ENVIRONMENT));
+                final AggregateValue value = new AggregateValue();
+                value.addLiveRecord(b, off, table.arena()::copyRegisters, registers);
+                result.merge(key, value, AggregateView::merged);
+            }
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
+        return result;
+    }
+
+    /**
+     * @param nowMs now.
+     * @return the first fine bucket start still kept, epoch seconds (the flusher writes fine buckets from here on).
+     */
+    public long fineRetentionStartSec(final long nowMs)
+    {
+        return Math.floorDiv(nowMs / 1000 - settings.fineRetentionSec(), settings.bucketWidthSec()) *
+            settings.bucketWidthSec() + settings.bucketWidthSec();
+    }
+
+    private static AggregateValue merged(final AggregateValue a, final AggregateValue b)
+    {
+        final AggregateValue m = new AggregateValue();
+        m.merge(a);
+        m.merge(b);
+        return m;
+    }
+
+    /** @return the release and environment registry. */
+    public NameTable names()
+    {
+        return names;
+    }
+}

@@ -1,0 +1,203 @@
+package io.crashfree.aggregation;
+
+import io.crashfree.aggregation.live.DedupSets;
+import io.crashfree.aggregation.live.DenseArena;
+import io.crashfree.aggregation.live.LiveAggregator;
+import io.crashfree.aggregation.live.LiveTable;
+import io.crashfree.aggregation.live.NameTable;
+import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.aggregation.store.AggregateStore;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The aggregation side of a node: opens (and recovers) the live files and the store under the data directory,
+ * runs the flusher thread, and hands out the ingest {@link SessionSink} and the read-side {@link AggregateView}.
+ *
+ * <pre>
+ *  data/live/table.dat      live records (LiveTableDescriptor)
+ *  data/live/dense.dat      dense sketch blocks
+ *  data/live/names.dat      releases and environments
+ *  data/live/dedup-DAY.dat  exactly-once sets, one per day of started
+ *  data/store/aggregates.cm Chronicle Map of flushed aggregates
+ * </pre>
+ */
+public final class Aggregation implements AutoCloseable
+{
+    private final AggregationSettings settings;
+    private final LiveTable table;
+    private final DedupSets dedup;
+    private final NameTable names;
+    private final AggregateStore store;
+    private final LiveAggregator aggregator;
+    private final Flusher flusher;
+    private final AggregateView view;
+    private final LongSupplier clockMs;
+    private final Consumer<Throwable> errorHandler;
+    private final Thread flusherThread;
+    private volatile boolean running = true;
+
+    private Aggregation(final AggregationSettings settings, final LongSupplier clockMs,
+        final Consumer<Throwable> errorHandler, final boolean startFlusher)
+    {
+        this.settings = settings;
+        this.clockMs = clockMs;
+        this.errorHandler = errorHandler;
+        final Path live = settings.dataDir().resolve("live");
+        final DenseArena arena = new DenseArena(live.resolve("dense.dat"), settings.denseBlocks());
+        this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena);
+        this.dedup = new DedupSets(live, settings.dedupPerDay());
+        this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity());
+        this.store = new AggregateStore(settings.dataDir().resolve("store").resolve("aggregates.cm"),
+            settings.storeEntries(), 1024);
+        this.aggregator = new LiveAggregator(table, dedup, names, settings.bucketWidthSec() * 1000L,
+            settings.maxAgeSec() * 1000, settings.maxFutureSec() * 1000, settings.maxFill(),
+            Math.max(4, settings.denseBlocks() / 64));
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        this.flusher = new Flusher(table, store, dedup, aggregator, settings, lock);
+        this.view = new AggregateView(table, store, names, settings, lock);
+        // Recovery: finish flushes a crash interrupted, prepare today's dedup files, before any writer runs.
+        flusher.doWork(clockMs.getAsLong(), false);
+        this.flusherThread = startFlusher ? new Thread(this::runFlusher, "crashfree-flusher") : null;
+        if (flusherThread != null)
+        {
+            flusherThread.start();
+        }
+    }
+
+    /**
+     * Opens the aggregation side and starts its flusher thread.
+     *
+     * @param settings     validated settings.
+     * @param clockMs      wall clock, epoch ms.
+     * @param errorHandler receives faults of the flusher thread (it keeps running).
+     * @return the running aggregation.
+     */
+    public static Aggregation open(final AggregationSettings settings, final LongSupplier clockMs,
+        final Consumer<Throwable> errorHandler)
+    {
+        return new Aggregation(settings, clockMs, errorHandler, true);
+    }
+
+    /**
+     * Opens without a flusher thread: the caller drives {@link #flusher()} (tests and benchmarks).
+     *
+     * @param settings validated settings.
+     * @param clockMs  clock used during recovery.
+     * @return the aggregation.
+     */
+    public static Aggregation openManual(final AggregationSettings settings, final LongSupplier clockMs)
+    {
+        return new Aggregation(settings, clockMs, Throwable::printStackTrace, false);
+    }
+
+    private void runFlusher()
+    {
+        long lastSyncMs = clockMs.getAsLong();
+        while (running)
+        {
+            try
+            {
+                final long nowMs = clockMs.getAsLong();
+                flusher.doWork(nowMs, false);
+                if (settings.syncIntervalMs() > 0 && nowMs - lastSyncMs >= settings.syncIntervalMs())
+                {
+                    lastSyncMs = nowMs;
+                    force();
+                }
+                Thread.sleep(settings.flushIntervalMs());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                errorHandler.accept(ex);
+                try
+                {
+                    Thread.sleep(settings.flushIntervalMs());
+                }
+                catch (final InterruptedException ie)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** @return the ingest sink (event-loop threads). */
+    public LiveAggregator sink()
+    {
+        return aggregator;
+    }
+
+    /** @return the read side (query threads). */
+    public AggregateView view()
+    {
+        return view;
+    }
+
+    /** @return the flusher (drive it by hand only when opened with {@link #openManual}). */
+    public Flusher flusher()
+    {
+        return flusher;
+    }
+
+    /** @return the live table. */
+    public LiveTable table()
+    {
+        return table;
+    }
+
+    /** @return the store. */
+    public AggregateStore store()
+    {
+        return store;
+    }
+
+    /** @return the settings. */
+    public AggregationSettings settings()
+    {
+        return settings;
+    }
+
+    /** Writes dirty pages of every live file to disk. */
+    public void force()
+    {
+        table.force();
+        names.force();
+        dedup.force();
+    }
+
+    /**
+     * Stops the flusher, flushes every live record into the store, and closes the files. Call after ingest stopped.
+     */
+    @Override
+    public void close()
+    {
+        running = false;
+        if (flusherThread != null)
+        {
+            flusherThread.interrupt();
+            try
+            {
+                flusherThread.join(10_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flusher.doWork(clockMs.getAsLong(), true);
+        store.close();
+        dedup.close();
+        names.close();
+        table.close();
+    }
+}

@@ -1,0 +1,367 @@
+package io.crashfree.aggregation.store;
+
+import io.crashfree.aggregation.live.LiveTableDescriptor;
+import io.crashfree.aggregation.sketch.HllSketches;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+
+/**
+ * The aggregates of one key on the heap: counters, user sketches (DataSketches unions), the duration histogram, and
+ * the generations already merged into it. Merging adds counters and unions sketches; it is how live records are
+ * flushed into the store, how fine buckets roll up, and how queries combine store and live.
+ * <p>
+ * Control plane (flusher and queries), not the ingest path: plain objects are fine here.
+ *
+ * <pre>
+ *  serialized (little-endian): version byte | 6 counters (long) | duration count, sum ms, max ms (long) |
+ *    48 duration buckets (long) | generation count (int) | generations (long…) |
+ *    4 × [sketch length (int) | DataSketches compact HLL bytes]
+ * </pre>
+ */
+public final class AggregateValue
+{
+    /** Generations remembered per value: enough to make any replayed flush idempotent. */
+    public static final int MAX_GENERATIONS = 64;
+
+    private static final byte FORMAT_VERSION = 1;
+    private static final int COUNTERS = 6;
+
+    private final long[] counters = new long[COUNTERS];
+    private long durationCount;
+    private long durationSumMs;
+    private long durationMaxMs;
+    private final long[] durationBuckets = new long[DURATION_BUCKET_COUNT];
+    private final Union[] users = new Union[SKETCHES];
+    private long[] generations = new long[0];
+
+    /** Counter index of {@code sessions}. */
+    public static final int SESSIONS_INDEX = 0;
+    /** Counter index of {@code errored_preaggr}. */
+    public static final int ERRORED_PREAGGR_INDEX = 1;
+    /** Counter index of {@code crashed}. */
+    public static final int CRASHED_INDEX = 2;
+    /** Counter index of {@code abnormal}. */
+    public static final int ABNORMAL_INDEX = 3;
+    /** Counter index of {@code unhandled}. */
+    public static final int UNHANDLED_INDEX = 4;
+    /** Counter index of {@code errored_sessions}. */
+    public static final int ERRORED_SESSIONS_INDEX = 5;
+
+    private static final int[] COUNTER_FIELDS = { SESSIONS, ERRORED_PREAGGR, CRASHED, ABNORMAL, UNHANDLED,
+        ERRORED_SESSIONS };
+
+    /** @return {@code sessions}. */
+    public long sessions()
+    {
+        return counters[SESSIONS_INDEX];
+    }
+
+    /** @return {@code errored_preaggr}. */
+    public long erroredPreaggr()
+    {
+        return counters[ERRORED_PREAGGR_INDEX];
+    }
+
+    /** @return {@code crashed}. */
+    public long crashed()
+    {
+        return counters[CRASHED_INDEX];
+    }
+
+    /** @return {@code abnormal}. */
+    public long abnormal()
+    {
+        return counters[ABNORMAL_INDEX];
+    }
+
+    /** @return {@code unhandled}. */
+    public long unhandled()
+    {
+        return counters[UNHANDLED_INDEX];
+    }
+
+    /** @return distinct errored sessions. */
+    public long erroredSessions()
+    {
+        return counters[ERRORED_SESSIONS_INDEX];
+    }
+
+    /** @return terminal durations recorded. */
+    public long durationCount()
+    {
+        return durationCount;
+    }
+
+    /** @return sum of durations, ms. */
+    public long durationSumMs()
+    {
+        return durationSumMs;
+    }
+
+    /** @return largest duration, ms. */
+    public long durationMaxMs()
+    {
+        return durationMaxMs;
+    }
+
+    /** @return a copy of the duration histogram's bucket counts. */
+    public long[] durationBuckets()
+    {
+        return durationBuckets.clone();
+    }
+
+    /**
+     * @param sketch {@link LiveTableDescriptor#SKETCH_USERS} …
+     * @return the distinct-count estimate of that sketch.
+     */
+    public double estimate(final int sketch)
+    {
+        return users[sketch] == null ? 0 : users[sketch].getEstimate();
+    }
+
+    /**
+     * @param sketch sketch index.
+     * @return the sketch as a library sketch (empty when never updated).
+     */
+    public HllSketch sketch(final int sketch)
+    {
+        return users[sketch] == null ? HllSketches.empty() : users[sketch].getResult(TgtHllType.HLL_8);
+    }
+
+    /** @return whether this value already contains a generation. */
+    public boolean containsGeneration(final long generation)
+    {
+        for (final long g : generations)
+        {
+            if (g == generation)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records that a generation has been merged into this value. */
+    public void addGeneration(final long generation)
+    {
+        final int n = Math.min(generations.length + 1, MAX_GENERATIONS);
+        final long[] next = new long[n];
+        // keep the newest: a replay can only concern the most recent flushes
+        System.arraycopy(generations, generations.length - (n - 1), next, 0, n - 1);
+        next[n - 1] = generation;
+        generations = next;
+    }
+
+    /**
+     * Adds a live record's content (counters, sketches, durations) to this value.
+     *
+     * @param buffer   the live table's buffer.
+     * @param off      the record offset.
+     * @param readDense reads a dense block's registers into the array, given block index.
+     * @param registers scratch of {@link HllSketches#K} bytes.
+     */
+    public void addLiveRecord(final UnsafeBuffer buffer, final int off, final DenseReader readDense,
+        final byte[] registers)
+    {
+        for (int i = 0; i < COUNTERS; i++)
+        {
+            counters[i] += buffer.getLongVolatile(off + COUNTER_FIELDS[i]);
+        }
+        durationCount += buffer.getLongVolatile(off + DURATION_COUNT);
+        durationSumMs += buffer.getLongVolatile(off + DURATION_SUM_MS);
+        durationMaxMs = Math.max(durationMaxMs, buffer.getLongVolatile(off + DURATION_MAX_MS));
+        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
+        {
+            durationBuckets[b] += buffer.getIntVolatile(off + DURATION_BUCKETS + 4 * b);
+        }
+        final int[] coupons = new int[16];
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
+            final int sparse = off + sparseOffset(s);
+            int n = 0;
+            for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
+            {
+                final int c = buffer.getIntVolatile(sparse + 4 * i);
+                if (c != 0)
+                {
+                    coupons[n++] = c;
+                }
+            }
+            if (dense >= 0)
+            {
+                readDense.read(dense, registers);
+                for (int i = 0; i < n; i++)
+                {
+                    HllSketches.applyCoupon(registers, coupons[i]);
+                }
+                union(s).update(HllSketches.fromRegisters(registers));
+            }
+            else if (n > 0)
+            {
+                union(s).update(HllSketches.fromCoupons(coupons, n));
+            }
+        }
+    }
+
+    /** Reads a dense block's registers. */
+    @FunctionalInterface
+    public interface DenseReader
+    {
+        /**
+         * @param block the block.
+         * @param dst   {@link HllSketches#K} bytes.
+         */
+        void read(int block, byte[] dst);
+    }
+
+    /**
+     * Adds another value (counters add, sketches union, histograms add; generations are not merged).
+     *
+     * @param other the value to add.
+     */
+    public void merge(final AggregateValue other)
+    {
+        for (int i = 0; i < COUNTERS; i++)
+        {
+            counters[i] += other.counters[i];
+        }
+        durationCount += other.durationCount;
+        durationSumMs += other.durationSumMs;
+        durationMaxMs = Math.max(durationMaxMs, other.durationMaxMs);
+        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
+        {
+            durationBuckets[b] += other.durationBuckets[b];
+        }
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if (other.users[s] != null)
+            {
+                union(s).update(other.users[s].getResult(TgtHllType.HLL_8));
+            }
+        }
+    }
+
+    private Union union(final int sketch)
+    {
+        if (users[sketch] == null)
+        {
+            users[sketch] = HllSketches.newUnion();
+        }
+        return users[sketch];
+    }
+
+    /** @return the serialized form. */
+    public byte[] toBytes()
+    {
+        final byte[][] sketches = new byte[SKETCHES][];
+        int size = 1 + 8 * (COUNTERS + 3 + DURATION_BUCKET_COUNT) + 4 + 8 * generations.length;
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            sketches[s] = users[s] == null || users[s].isEmpty() ? new byte[0] :
+                users[s].getResult(TgtHllType.HLL_8).toCompactByteArray();
+            size += 4 + sketches[s].length;
+        }
+        final ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(FORMAT_VERSION);
+        for (final long c : counters)
+        {
+            out.putLong(c);
+        }
+        out.putLong(durationCount).putLong(durationSumMs).putLong(durationMaxMs);
+        for (final long b : durationBuckets)
+        {
+            out.putLong(b);
+        }
+        out.putInt(generations.length);
+        for (final long g : generations)
+        {
+            out.putLong(g);
+        }
+        for (final byte[] sketch : sketches)
+        {
+            out.putInt(sketch.length).put(sketch);
+        }
+        return out.array();
+    }
+
+    /**
+     * @param bytes a serialized value.
+     * @return the value.
+     */
+    public static AggregateValue fromBytes(final byte[] bytes)
+    {
+        final ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (in.get() != FORMAT_VERSION)
+        {
+            throw new IllegalStateException("unknown aggregate format version " + bytes[0]);
+        }
+        final AggregateValue v = new AggregateValue();
+        for (int i = 0; i < COUNTERS; i++)
+        {
+            v.counters[i] = in.getLong();
+        }
+        v.durationCount = in.getLong();
+        v.durationSumMs = in.getLong();
+        v.durationMaxMs = in.getLong();
+        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
+        {
+            v.durationBuckets[b] = in.getLong();
+        }
+        v.generations = new long[in.getInt()];
+        for (int i = 0; i < v.generations.length; i++)
+        {
+            v.generations[i] = in.getLong();
+        }
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            final byte[] sketch = new byte[in.getInt()];
+            in.get(sketch);
+            if (sketch.length > 0)
+            {
+                v.union(s).update(HllSketch.heapify(sketch));
+            }
+        }
+        return v;
+    }
+
+    /**
+     * @param other another value.
+     * @return whether counters, durations and sketch estimates are equal (what a query can observe).
+     */
+    public boolean sameObservableAs(final AggregateValue other)
+    {
+        if (!Arrays.equals(counters, other.counters) || durationCount != other.durationCount ||
+            durationSumMs != other.durationSumMs || durationMaxMs != other.durationMaxMs ||
+            !Arrays.equals(durationBuckets, other.durationBuckets))
+        {
+            return false;
+        }
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if (Math.abs(estimate(s) - other.estimate(s)) > 1e-9)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "sessions=" + sessions() + " errored_preaggr=" + erroredPreaggr() + " crashed=" + crashed() +
+            " abnormal=" + abnormal() + " unhandled=" + unhandled() + " errored_sessions=" + erroredSessions() +
+            " users=" + estimate(SKETCH_USERS) + " crashed_users=" + estimate(SKETCH_CRASHED_USERS) +
+            " abnormal_users=" + estimate(SKETCH_ABNORMAL_USERS) + " errored_users=" + estimate(SKETCH_ERRORED_USERS) +
+            " durations=" + durationCount;
+    }
+}
