@@ -1,6 +1,5 @@
 package io.crashfree.edge;
 
-import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.edge.config.ConfigException;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
@@ -66,17 +65,15 @@ public final class CrashfreeMain
             fail("configuration error: no projects configured: set project.<id>.keys");
         }
 
-        // Until the aggregation module's live table lands (issue 3), decoded sessions are counted and released.
-        final SessionSink sink = batch -> true;
         final CrashfreeNode node;
         try
         {
-            node = CrashfreeNode.start(config, sink, Clock.systemUTC());
+            node = CrashfreeNode.start(config, Clock.systemUTC());
         }
         catch (final RuntimeException ex)
         {
-            fail("cannot start on " + config.httpHost() + ":" + config.httpPort() + " (edge.http.host, " +
-                "edge.http.port): " + ex.getMessage());
+            fail("cannot start: " + ex.getMessage() + " (listening on edge.http.host=" + config.httpHost() +
+                ", edge.http.port=" + config.httpPort() + "; data in node.data.dir=" + config.dataDir() + ")");
             return;
         }
 

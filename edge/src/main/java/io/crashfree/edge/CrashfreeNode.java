@@ -1,5 +1,6 @@
 package io.crashfree.edge;
 
+import io.crashfree.aggregation.Aggregation;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.edge.config.NodeConfig;
 import io.crashfree.edge.config.ProjectConfig;
@@ -25,16 +26,45 @@ public final class CrashfreeNode implements AutoCloseable
     private final IngestCounters counters = new IngestCounters();
     private final ErrorLog errors = new ErrorLog();
     private final EdgeServer server;
+    private final Aggregation aggregation;
     private InetSocketAddress address;
 
-    private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Clock clock)
+    private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
+        final Clock clock)
     {
         this.config = config;
+        this.aggregation = aggregation;
         this.server = new EdgeServer(new EdgeContext(config, sink, counters, errors, clock));
     }
 
     /**
-     * Creates the data directory and starts serving.
+     * Opens the aggregation side under the data directory (recovering it after an unclean stop) and starts serving:
+     * the node as {@code bin/crashfree run} starts it.
+     *
+     * @param config validated configuration.
+     * @param clock  wall clock.
+     * @return the running node.
+     * @throws InterruptedException if interrupted while binding.
+     */
+    public static CrashfreeNode start(final NodeConfig config, final Clock clock) throws InterruptedException
+    {
+        createDataDir(config);
+        final ErrorLog flusherErrors = new ErrorLog();
+        final Aggregation aggregation = Aggregation.open(config.aggregation(), clock::millis,
+            ex -> flusherErrors.onError("flusher", ex));
+        try
+        {
+            return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock));
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            aggregation.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts serving into another sink (tests that observe the decoded sessions themselves).
      *
      * @param config validated configuration.
      * @param sink   where decoded sessions are folded.
@@ -45,6 +75,12 @@ public final class CrashfreeNode implements AutoCloseable
     public static CrashfreeNode start(final NodeConfig config, final SessionSink sink, final Clock clock)
         throws InterruptedException
     {
+        createDataDir(config);
+        return start(new CrashfreeNode(config, sink, null, clock));
+    }
+
+    private static void createDataDir(final NodeConfig config)
+    {
         try
         {
             Files.createDirectories(config.dataDir());
@@ -53,14 +89,17 @@ public final class CrashfreeNode implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create node.data.dir=" + config.dataDir(), ex);
         }
-        final CrashfreeNode node = new CrashfreeNode(config, sink, clock);
+    }
+
+    private static CrashfreeNode start(final CrashfreeNode node) throws InterruptedException
+    {
         try
         {
             node.address = node.server.start();
         }
         catch (final RuntimeException | InterruptedException ex)
         {
-            node.close();
+            node.server.close();
             throw ex;
         }
         return node;
@@ -118,10 +157,20 @@ public final class CrashfreeNode implements AutoCloseable
         return dsns;
     }
 
-    /** Stops accepting, finishes in-flight requests, and stops the threads. */
+    /** @return the aggregation side, or null when the node was started with another sink. */
+    public Aggregation aggregation()
+    {
+        return aggregation;
+    }
+
+    /** Stops accepting, finishes in-flight requests, flushes the live aggregates and closes the files. */
     @Override
     public void close()
     {
         server.close();
+        if (aggregation != null)
+        {
+            aggregation.close();
+        }
     }
 }

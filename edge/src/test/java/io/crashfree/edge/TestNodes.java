@@ -34,6 +34,37 @@ public final class TestNodes
     public static CrashfreeNode start(final Path dataDir, final SessionSink sink, final Map<String, String> overrides)
         throws InterruptedException
     {
+        return CrashfreeNode.start(config(dataDir, overrides), sink, Clock.systemUTC());
+    }
+
+    /**
+     * @param dataDir   the node's data directory (a JUnit temp dir).
+     * @param overrides extra settings.
+     * @return a started node with its real aggregation side (small capacities), projects 42 and 7.
+     */
+    public static CrashfreeNode startAggregating(final Path dataDir, final Map<String, String> overrides)
+        throws InterruptedException
+    {
+        final Map<String, String> values = new HashMap<>(SMALL_AGGREGATION);
+        values.putAll(overrides);
+        return CrashfreeNode.start(config(dataDir, values), Clock.systemUTC());
+    }
+
+    /** Aggregation capacities small enough for tests (files of a few MiB). */
+    public static final Map<String, String> SMALL_AGGREGATION = Map.of(
+        "aggregation.live.capacity", "4096",
+        "aggregation.live.dense.blocks", "64",
+        "aggregation.dedup.capacity.per.day", "65536",
+        "aggregation.names.capacity", "1024",
+        "aggregation.store.entries", "10000");
+
+    /**
+     * @param dataDir   data directory.
+     * @param overrides extra settings.
+     * @return the test configuration: loopback, ephemeral port, projects 42 and 7.
+     */
+    public static NodeConfig config(final Path dataDir, final Map<String, String> overrides)
+    {
         final Map<String, String> values = new HashMap<>();
         values.put("edge.http.host", "127.0.0.1");
         values.put("edge.http.port", "0");
@@ -44,8 +75,7 @@ public final class TestNodes
         values.put("project.7.name", "other");
         values.put("project.7.keys", KEY_7);
         values.putAll(overrides);
-        final NodeConfig config = ConfigLoader.fromMap(values);
-        return CrashfreeNode.start(config, sink, Clock.systemUTC());
+        return ConfigLoader.fromMap(values);
     }
 
     /**

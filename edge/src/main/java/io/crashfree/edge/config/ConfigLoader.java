@@ -1,5 +1,7 @@
 package io.crashfree.edge.config;
 
+import io.crashfree.aggregation.AggregationSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,20 @@ public final class ConfigLoader
         DEFAULTS.put("limits.body.decompressed.max.bytes", "8388608");
         DEFAULTS.put("limits.envelope.session.items", "100");
         DEFAULTS.put("limits.sessions.aggregates", "100");
+        DEFAULTS.put("aggregation.bucket.width.seconds", "60");
+        DEFAULTS.put("aggregation.live.capacity", "65536");
+        DEFAULTS.put("aggregation.live.dense.blocks", "1024");
+        DEFAULTS.put("aggregation.live.max.fill", "0.9");
+        DEFAULTS.put("aggregation.dedup.capacity.per.day", "1048576");
+        DEFAULTS.put("aggregation.names.capacity", "16384");
+        DEFAULTS.put("aggregation.store.entries", "1000000");
+        DEFAULTS.put("aggregation.retention.fine.hours", "48");
+        DEFAULTS.put("aggregation.retention.coarse.days", "90");
+        DEFAULTS.put("aggregation.flush.quiet.seconds", "120");
+        DEFAULTS.put("aggregation.flush.interval.ms", "1000");
+        DEFAULTS.put("aggregation.max.age.seconds", "432000");
+        DEFAULTS.put("aggregation.max.future.seconds", "60");
+        DEFAULTS.put("aggregation.sync.interval.ms", "0");
     }
 
     private ConfigLoader()
@@ -142,6 +158,29 @@ public final class ConfigLoader
             projects.add(new ProjectConfig(id, projectNames.getOrDefault(id, "project-" + id), e.getValue()));
         }
 
+        final Path dataDir = Path.of(nonEmpty(merged, "node.data.dir"));
+        final int bucketWidth = intValue(merged, "aggregation.bucket.width.seconds", 1, 3600);
+        if (3600 % bucketWidth != 0)
+        {
+            throw new ConfigException("bucket width must divide 3600: aggregation.bucket.width.seconds=" + bucketWidth);
+        }
+        final AggregationSettings aggregation = new AggregationSettings(
+            dataDir,
+            bucketWidth,
+            powerOfTwo(merged, "aggregation.live.capacity", 16, 1 << 22),
+            intValue(merged, "aggregation.live.dense.blocks", 8, 60_000),
+            powerOfTwo(merged, "aggregation.dedup.capacity.per.day", 1024, 1 << 27),
+            powerOfTwo(merged, "aggregation.names.capacity", 16, 1 << 22),
+            intValue(merged, "aggregation.store.entries", 1000, Integer.MAX_VALUE),
+            intValue(merged, "aggregation.retention.fine.hours", 1, 24 * 365) * 3600L,
+            intValue(merged, "aggregation.retention.coarse.days", 1, 3650) * 86_400L,
+            intValue(merged, "aggregation.flush.quiet.seconds", 0, 86_400),
+            intValue(merged, "aggregation.flush.interval.ms", 10, 3_600_000),
+            intValue(merged, "aggregation.max.age.seconds", 60, 30 * 86_400),
+            intValue(merged, "aggregation.max.future.seconds", 0, 86_400),
+            fraction(merged, "aggregation.live.max.fill"),
+            intValue(merged, "aggregation.sync.interval.ms", 0, 3_600_000));
+
         final int maxCompressed = intValue(merged, "limits.body.compressed.max.bytes", 1024, Integer.MAX_VALUE - 8);
         final int maxDecompressed = intValue(merged, "limits.body.decompressed.max.bytes", 1024, 1 << 30);
         return new NodeConfig(
@@ -149,12 +188,13 @@ public final class ConfigLoader
             intValue(merged, "edge.http.port", 0, 65535),
             intValue(merged, "edge.http.event.loop.threads", 0, 1024),
             intValue(merged, "edge.http.idle.timeout.seconds", 1, 86_400),
-            Path.of(nonEmpty(merged, "node.data.dir")),
+            dataDir,
             maxCompressed,
             Math.max(maxDecompressed, 1024),
             intValue(merged, "limits.envelope.session.items", 1, 10_000),
             intValue(merged, "limits.sessions.aggregates", 1, 10_000),
-            List.copyOf(projects));
+            List.copyOf(projects),
+            aggregation);
     }
 
     private static long projectId(final String key, final String text)
@@ -213,6 +253,34 @@ public final class ConfigLoader
             // reported below
         }
         throw new ConfigException(key + " must be an integer between " + min + " and " + max + ": " + key + "=" + v);
+    }
+
+    private static int powerOfTwo(final Map<String, String> values, final String key, final int min, final int max)
+    {
+        final int v = intValue(values, key, min, max);
+        if (Integer.bitCount(v) != 1)
+        {
+            throw new ConfigException(key + " must be a power of two: " + key + "=" + v);
+        }
+        return v;
+    }
+
+    private static double fraction(final Map<String, String> values, final String key)
+    {
+        final String v = values.get(key);
+        try
+        {
+            final double d = Double.parseDouble(v);
+            if (d > 0 && d <= 1)
+            {
+                return d;
+            }
+        }
+        catch (final NumberFormatException ignored)
+        {
+            // reported below
+        }
+        throw new ConfigException(key + " must be a number in (0, 1]: " + key + "=" + v);
     }
 
     private static String nonEmpty(final Map<String, String> values, final String key)

@@ -1,5 +1,7 @@
 package io.crashfree.edge.config;
 
+import io.crashfree.aggregation.AggregationSettings;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +20,7 @@ import java.util.List;
  *                                  per envelope.
  * @param maxAggregateEntries       {@code limits.sessions.aggregates}: entries per {@code sessions} item.
  * @param projects                  {@code project.<id>.name} and {@code project.<id>.keys}.
+ * @param aggregation               the {@code aggregation.*} settings.
  */
 public record NodeConfig(
     String httpHost,
@@ -29,7 +32,8 @@ public record NodeConfig(
     int maxDecompressedBodyBytes,
     int maxSessionItems,
     int maxAggregateEntries,
-    List<ProjectConfig> projects)
+    List<ProjectConfig> projects,
+    AggregationSettings aggregation)
 {
     /**
      * @param id project id.
