@@ -80,8 +80,12 @@ public final class CrashfreeMain
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close files, exit 0.
             node.close();
             stopped.countDown();
+            System.out.println("crashfree: stopped");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
         }, "crashfree-shutdown"));
 
         System.out.println("crashfree: listening on http://" + config.httpHost() + ":" + node.port() + " (" +

@@ -41,6 +41,7 @@ public final class AggregateStore implements AutoCloseable
                 .averageKeySize(StoreKey.BYTES)
                 .averageValueSize(averageValueBytes)
                 .maxBloatFactor(8.0)
+                .skipCloseOnExitHook(true) // the node closes it after its final flush, not Chronicle's own hook
                 .createPersistedTo(file.toFile());
         }
         catch (final IOException ex)

@@ -46,7 +46,7 @@ public final class ConfigLoader
         DEFAULTS.put("aggregation.live.max.fill", "0.9");
         DEFAULTS.put("aggregation.dedup.capacity.per.day", "1048576");
         DEFAULTS.put("aggregation.names.capacity", "16384");
-        DEFAULTS.put("aggregation.store.entries", "1000000");
+        DEFAULTS.put("aggregation.store.entries", "250000");
         DEFAULTS.put("aggregation.retention.fine.hours", "48");
         DEFAULTS.put("aggregation.retention.coarse.days", "90");
         DEFAULTS.put("aggregation.flush.quiet.seconds", "120");

@@ -1,0 +1,243 @@
+package io.crashfree.edge;
+
+import io.crashfree.aggregation.Aggregation;
+import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.aggregation.store.AggregateValue;
+import io.crashfree.edge.config.NodeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.crashfree.edge.Envelopes.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crash safety with a real {@code kill -9}: a child JVM node takes concurrent load; it is killed mid-stream; the
+ * node restarts on the same files and keeps serving; then every session acknowledged before the kill must be counted
+ * exactly once: {@code acked <= counted <= sent}, with crashed updates (each sent twice) never counted twice.
+ */
+@Timeout(120)
+class KillNineCrashTest
+{
+    private static final int THREADS = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldCountEveryAcknowledgedSessionExactlyOnceAfterKillNine() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final int port = freePort();
+        final long now = System.currentTimeMillis();
+
+        final Process first = startChild(dataDir, port);
+        final AtomicLong sentInit = new AtomicLong();
+        final AtomicLong ackedInit = new AtomicLong();
+        final AtomicLong ackedCrashed = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final CountDownLatch loadRunning = new CountDownLatch(THREADS * 20);
+        final List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++)
+        {
+            final int me = t;
+            final Thread thread = new Thread(() -> load(port, me, now, stop, sentInit, ackedInit, ackedCrashed,
+                loadRunning));
+            threads.add(thread);
+            thread.start();
+        }
+        assertTrue(loadRunning.await(60, TimeUnit.SECONDS), "the load never got going");
+        Thread.sleep(1000); // let it run at full speed for a moment
+        first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+        assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+        stop.set(true);
+        for (final Thread thread : threads)
+        {
+            thread.join(20_000);
+        }
+
+        // Restart on the same files: recovery must succeed and the node serve again.
+        final Process second = startChild(dataDir, port);
+        try (RawHttp http = new RawHttp(port))
+        {
+            assertEquals(200, http.exchange(RawHttp.request("GET", "/health", new String[0], null)).status());
+        }
+        second.destroy(); // SIGTERM: graceful stop flushes the live table into the store
+        assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, second.exitValue(), "SIGTERM is a graceful stop");
+
+        final NodeConfig config = TestNodes.config(dataDir, TestNodes.SMALL_AGGREGATION);
+        try (Aggregation aggregation = Aggregation.openManual(config.aggregation(), System::currentTimeMillis))
+        {
+            final AggregateValue total = new AggregateValue();
+            aggregation.view().read(42, AggregationSettings.COARSE_WIDTH_SEC, 0, Long.MAX_VALUE,
+                System.currentTimeMillis()).values().forEach(total::merge);
+            final String what = "sent " + sentInit.get() + ", acked " + ackedInit.get() + ", crashed acked " +
+                ackedCrashed.get() + ", counted " + total;
+            System.out.println("kill -9 test: " + what);
+            assertTrue(ackedInit.get() > 100, "enough load before the kill: " + what);
+            assertTrue(total.sessions() >= ackedInit.get(), "an acknowledged session was lost: " + what);
+            assertTrue(total.sessions() <= sentInit.get(), "a session was counted twice: " + what);
+            assertTrue(total.sessions() - ackedInit.get() <= THREADS, "at most the in-flight ones extra: " + what);
+            assertTrue(total.crashed() >= ackedCrashed.get(), "an acknowledged crash was lost: " + what);
+            assertTrue(total.crashed() <= total.sessions(), "a crash was counted twice: " + what);
+        }
+    }
+
+    /** Sends, per session: init + crashed in one envelope, then the crashed update again (as SDKs do). */
+    private static void load(final int port, final int thread, final long now, final AtomicBoolean stop,
+        final AtomicLong sentInit, final AtomicLong ackedInit, final AtomicLong ackedCrashed, final CountDownLatch running)
+    {
+        final String auth = "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42;
+        final String started = java.time.Instant.ofEpochMilli(now - 60_000).toString();
+        int i = 0;
+        while (!stop.get())
+        {
+            RawHttp http = null;
+            try
+            {
+                http = new RawHttp(port);
+                while (!stop.get())
+                {
+                    final String sid = "t" + thread + "-s" + (i++);
+                    final String crashed = session(sid, started, false, "crashed");
+                    final String first = "{}\n{\"type\":\"session\"}\n" + session(sid, started, true, "ok") +
+                        "\n{\"type\":\"session\"}\n" + crashed + "\n";
+                    sentInit.incrementAndGet();
+                    if (http.exchange(RawHttp.request("POST", "/api/42/envelope/", new String[] { auth },
+                        utf8(first))).status() != 200)
+                    {
+                        continue;
+                    }
+                    ackedInit.incrementAndGet();
+                    ackedCrashed.incrementAndGet();
+                    http.exchange(RawHttp.request("POST", "/api/42/envelope/", new String[] { auth },
+                        utf8("{}\n{\"type\":\"session\"}\n" + crashed + "\n")));
+                    running.countDown();
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // the node is down (killed or not started yet): retry until told to stop
+                try
+                {
+                    Thread.sleep(20);
+                }
+                catch (final InterruptedException ie)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                if (http != null)
+                {
+                    try
+                    {
+                        http.close();
+                    }
+                    catch (final IOException ignored)
+                    {
+                        // closing a dead connection
+                    }
+                }
+            }
+        }
+    }
+
+    private static String session(final String sid, final String started, final boolean init, final String status)
+    {
+        return "{\"sid\":\"" + sid + "\",\"did\":\"u-" + sid + "\",\"init\":" + init + ",\"started\":\"" + started +
+            "\",\"status\":\"" + status + "\",\"errors\":" + (init ? 0 : 1) + ",\"duration\":1.5," +
+            "\"attrs\":{\"release\":\"crash@1.0\",\"environment\":\"production\"}}";
+    }
+
+    private Process startChild(final Path dataDir, final int port) throws Exception
+    {
+        final Path config = dir.resolve("node.properties");
+        final StringBuilder props = new StringBuilder();
+        TestNodes.config(dataDir, TestNodes.SMALL_AGGREGATION); // validates the settings below
+        props.append("edge.http.host=127.0.0.1\nedge.http.port=").append(port).append('\n')
+            .append("node.data.dir=").append(dataDir).append('\n')
+            .append("project.42.keys=").append(TestNodes.KEY_42).append('\n')
+            .append("project.7.keys=").append(TestNodes.KEY_7).append('\n');
+        TestNodes.SMALL_AGGREGATION.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+        Files.writeString(config, props.toString());
+
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String flag : System.getProperty("crashfree.jvm.flags", "").split(" "))
+        {
+            if (!flag.isBlank())
+            {
+                command.add(flag);
+            }
+        }
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(CrashfreeMain.class.getName());
+        command.add("--config");
+        command.add(config.toString());
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        final StringBuilder seen = new StringBuilder();
+        while ((line = out.readLine()) != null)
+        {
+            seen.append(line).append('\n');
+            if (line.contains("listening on"))
+            {
+                final Thread drain = new Thread(() ->
+                {
+                    try
+                    {
+                        while (out.readLine() != null)
+                        {
+                            // keep the child's output pipe from filling up
+                        }
+                    }
+                    catch (final IOException ignored)
+                    {
+                        // the child is gone
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return process;
+            }
+            if (System.nanoTime() > deadline)
+            {
+                break;
+            }
+        }
+        process.destroyForcibly();
+        throw new AssertionError("the child node did not start:\n" + seen);
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
