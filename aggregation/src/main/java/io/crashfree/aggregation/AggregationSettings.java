@@ -50,6 +50,6 @@ public record AggregationSettings(
     public static AggregationSettings defaults(final Path dataDir)
     {
         return new AggregationSettings(dataDir, 60, 1 << 16, 1024, 1 << 20, 1 << 14, 250_000,
-            48 * 3600L, 90 * 86_400L, 120, 1000, 5 * 86_400L, 60, 0.9, 0);
+            48 * 3600L, 90 * 86_400L, 120, 1000, 5 * 86_400L, 60, 0.75, 0);
     }
 }

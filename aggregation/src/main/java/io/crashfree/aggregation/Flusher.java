@@ -1,7 +1,6 @@
 package io.crashfree.aggregation;
 
 import io.crashfree.aggregation.live.DedupSets;
-import io.crashfree.aggregation.live.LiveAggregator;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.sketch.HllSketches;
 import io.crashfree.aggregation.store.AggregateStore;
@@ -33,7 +32,6 @@ public final class Flusher
     private final LiveTable table;
     private final AggregateStore store;
     private final DedupSets dedup;
-    private final LiveAggregator aggregator;
     private final AggregationSettings settings;
     private final ReadWriteLock lock;
     private final byte[] registers = new byte[HllSketches.K];
@@ -42,13 +40,12 @@ public final class Flusher
     private volatile long lastCycleMs;
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;
 
-    Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup, final LiveAggregator aggregator,
+    Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup,
         final AggregationSettings settings, final ReadWriteLock lock)
     {
         this.table = table;
         this.store = store;
         this.dedup = dedup;
-        this.aggregator = aggregator;
         this.settings = settings;
         this.lock = lock;
     }
@@ -63,7 +60,6 @@ public final class Flusher
     public int doWork(final long nowMs, final boolean flushAll)
     {
         final List<Integer> due = new ArrayList<>();
-        int live = 0;
         long oldest = Long.MAX_VALUE;
         final long quietMs = settings.quietSec() * 1000;
         final long widthMs = settings.bucketWidthSec() * 1000L;
@@ -73,7 +69,6 @@ public final class Flusher
             final int state = table.state(off);
             if (state == STATE_READY || state == STATE_SEALED)
             {
-                live++;
                 final long bucketSec = table.buffer().getLong(off + BUCKET);
                 final long lastUpdateMs = table.buffer().getLongVolatile(off + LAST_UPDATE_MS);
                 final boolean quiet = bucketSec * 1000 + widthMs + quietMs <= nowMs && lastUpdateMs + quietMs <= nowMs;
@@ -87,7 +82,6 @@ public final class Flusher
                 }
             }
         }
-        aggregator.onLiveRecords(live);
         oldestUnflushedBucketSec = oldest;
 
         int flushed = 0;
@@ -109,7 +103,6 @@ public final class Flusher
                 lock.writeLock().unlock();
             }
         }
-        aggregator.onLiveRecords(live - flushed);
         flushedRecords += flushed;
 
         if (nowMs - lastMaintenanceMs >= MAINTENANCE_INTERVAL_MS)

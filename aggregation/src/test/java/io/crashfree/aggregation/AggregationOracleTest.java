@@ -86,7 +86,7 @@ class AggregationOracleTest
     private static AggregationSettings settings(final Path dir)
     {
         return new AggregationSettings(dir, 60, 1 << 14, 256, 1 << 18, 1 << 10, 100_000, 48 * 3600L, 90 * 86_400L,
-            120, 1000, 5 * 86_400L, 60, 0.9, 0);
+            120, 1000, 5 * 86_400L, 60, 0.75, 0);
     }
 
     @Test

@@ -43,7 +43,6 @@ public final class LiveAggregator implements SessionSink
     private final LongAdder droppedOutsideWindow = new LongAdder();
     private final LongAdder refusedFull = new LongAdder();
     private final LongAdder foldFailures = new LongAdder();
-    private volatile int liveRecordsEstimate;
 
     /**
      * @param table             live table.
@@ -67,18 +66,6 @@ public final class LiveAggregator implements SessionSink
         this.maxFutureMs = maxFutureMs;
         this.maxLiveRecords = (int)(table.capacity() * maxFill);
         this.minFreeDenseBlocks = minFreeDenseBlocks;
-        this.liveRecordsEstimate = table.liveRecords();
-    }
-
-    /**
-     * Updates the live-record count the headroom check uses (the flusher calls this after each scan, so event
-     * loops never scan the table).
-     *
-     * @param liveRecords records holding data.
-     */
-    public void onLiveRecords(final int liveRecords)
-    {
-        liveRecordsEstimate = liveRecords;
     }
 
     @Override
@@ -91,20 +78,27 @@ public final class LiveAggregator implements SessionSink
             return false;
         }
         final long project = batch.projectId();
+        boolean complete = true;
         for (int i = 0, n = batch.updateCount(); i < n; i++)
         {
-            foldUpdate(project, batch.update(i), nowMs);
+            complete &= foldUpdate(project, batch.update(i), nowMs);
         }
         for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
         {
-            foldAggregates(project, batch.aggregates(i), nowMs);
+            complete &= foldAggregates(project, batch.aggregates(i), nowMs);
         }
-        return true;
+        // Incomplete only when a slot or set ran out despite the headroom check (a race): never acknowledge it.
+        return complete;
     }
 
     private boolean hasHeadroom(final SessionBatch batch, final long nowMs)
     {
-        if (liveRecordsEstimate >= maxLiveRecords || table.arena().freeBlocks() < minFreeDenseBlocks)
+        int newKeysAtMost = batch.updateCount();
+        for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
+        {
+            newKeysAtMost += batch.aggregates(i).entryCount();
+        }
+        if (table.liveRecords() + newKeysAtMost > maxLiveRecords || table.arena().freeBlocks() < minFreeDenseBlocks)
         {
             return false;
         }
@@ -128,12 +122,12 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
-    private void foldUpdate(final long project, final SessionUpdate u, final long nowMs)
+    private boolean foldUpdate(final long project, final SessionUpdate u, final long nowMs)
     {
         final long startedMs = u.startedMs();
         if (!inWindow(startedMs, nowMs))
         {
-            return;
+            return true;
         }
         final SessionAttributes attrs = u.attributes();
         final long release = registerRelease(project, attrs, nowMs);
@@ -143,7 +137,7 @@ public final class LiveAggregator implements SessionSink
         if (off < 0)
         {
             foldFailures.increment();
-            return;
+            return false;
         }
         try
         {
@@ -213,6 +207,7 @@ public final class LiveAggregator implements SessionSink
         {
             table.release(off, nowMs);
         }
+        return true;
     }
 
     private boolean firstTime(final SessionUpdate u, final long keyHash, final long epochDay, final int state)
@@ -238,8 +233,9 @@ public final class LiveAggregator implements SessionSink
         return result == DedupSets.NEW;
     }
 
-    private void foldAggregates(final long project, final SessionAggregates item, final long nowMs)
+    private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs)
     {
+        boolean complete = true;
         final SessionAttributes attrs = item.attributes();
         final long release = registerRelease(project, attrs, nowMs);
         final long environment = registerEnvironment(project, attrs, nowMs);
@@ -255,6 +251,7 @@ public final class LiveAggregator implements SessionSink
             if (off < 0)
             {
                 foldFailures.increment();
+                complete = false;
                 continue;
             }
             try
@@ -287,6 +284,7 @@ public final class LiveAggregator implements SessionSink
                 table.release(off, nowMs);
             }
         }
+        return complete;
     }
 
     private long registerRelease(final long project, final SessionAttributes attrs, final long nowMs)

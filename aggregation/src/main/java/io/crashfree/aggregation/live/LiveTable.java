@@ -25,7 +25,7 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  */
 public final class LiveTable implements AutoCloseable
 {
-    private static final int MAX_PROBES = 64;
+    private static final int MAX_PROBES = 512;
 
     private final MappedFile file;
     private final UnsafeBuffer buffer;
@@ -73,6 +73,7 @@ public final class LiveTable implements AutoCloseable
     private void recover()
     {
         final BitSet usedBlocks = new BitSet(arena.capacity());
+        int live = 0;
         for (int i = 0; i < capacity; i++)
         {
             final int off = recordOffset(i);
@@ -85,6 +86,7 @@ public final class LiveTable implements AutoCloseable
             }
             else if (state == STATE_READY || state == STATE_SEALED)
             {
+                live++;
                 for (int s = 0; s < SKETCHES; s++)
                 {
                     final int block = buffer.getInt(off + denseOffset(s)) - 1;
@@ -96,6 +98,7 @@ public final class LiveTable implements AutoCloseable
             }
         }
         arena.rebuildFreeList(usedBlocks);
+        buffer.putIntVolatile(LIVE_RECORDS_OFFSET, live);
     }
 
     /** @return the number of record slots. */
@@ -184,6 +187,7 @@ public final class LiveTable implements AutoCloseable
                 buffer.putLong(off + BUCKET, bucketSec);
                 buffer.putIntVolatile(off + ACTIVE_WRITERS, 1);
                 buffer.putIntVolatile(off + STATE, STATE_READY);
+                buffer.getAndAddInt(LIVE_RECORDS_OFFSET, 1);
                 return off;
             }
             // Another thread took the slot: probe again from the start.
@@ -362,6 +366,7 @@ public final class LiveTable implements AutoCloseable
             }
         }
         buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
+        buffer.getAndAddInt(LIVE_RECORDS_OFFSET, -1);
     }
 
     /** @return the state of the record at an offset. */
@@ -370,19 +375,10 @@ public final class LiveTable implements AutoCloseable
         return buffer.getIntVolatile(off + STATE);
     }
 
-    /** @return the number of records that hold data ({@code READY} or {@code SEALED}). */
+    /** @return the number of records that hold data ({@code READY} or {@code SEALED}); O(1). */
     public int liveRecords()
     {
-        int n = 0;
-        for (int i = 0; i < capacity; i++)
-        {
-            final int state = buffer.getIntVolatile(recordOffset(i) + STATE);
-            if (state == STATE_READY || state == STATE_SEALED)
-            {
-                n++;
-            }
-        }
-        return n;
+        return buffer.getIntVolatile(LIVE_RECORDS_OFFSET);
     }
 
     /** Flushes the mapping to disk (power-loss protection; a {@code kill -9} needs nothing). */

@@ -52,6 +52,8 @@ public final class LiveTableDescriptor
     public static final int RECORD_SIZE_OFFSET = 12;
     /** Header offset of the next generation id (long, get-and-add). */
     public static final int NEXT_GENERATION_OFFSET = 64;
+    /** Header offset of the number of records holding data (int; recounted at start). */
+    public static final int LIVE_RECORDS_OFFSET = 128;
 
     /** Bytes per record. */
     public static final int RECORD_BYTES = 512;

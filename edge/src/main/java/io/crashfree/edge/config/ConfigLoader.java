@@ -43,7 +43,7 @@ public final class ConfigLoader
         DEFAULTS.put("aggregation.bucket.width.seconds", "60");
         DEFAULTS.put("aggregation.live.capacity", "65536");
         DEFAULTS.put("aggregation.live.dense.blocks", "1024");
-        DEFAULTS.put("aggregation.live.max.fill", "0.9");
+        DEFAULTS.put("aggregation.live.max.fill", "0.75");
         DEFAULTS.put("aggregation.dedup.capacity.per.day", "1048576");
         DEFAULTS.put("aggregation.names.capacity", "16384");
         DEFAULTS.put("aggregation.store.entries", "250000");
