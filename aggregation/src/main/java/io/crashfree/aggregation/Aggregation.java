@@ -57,7 +57,7 @@ public final class Aggregation implements AutoCloseable
             settings.maxAgeSec() * 1000, settings.maxFutureSec() * 1000, settings.maxFill(),
             Math.max(4, settings.denseBlocks() / 64));
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        this.flusher = new Flusher(table, store, dedup, settings, lock);
+        this.flusher = new Flusher(table, store, dedup, settings, lock, aggregator.guard());
         this.view = new AggregateView(table, store, names, settings, lock);
         // Recovery: finish flushes a crash interrupted, prepare today's dedup files, before any writer runs.
         flusher.doWork(clockMs.getAsLong(), false);

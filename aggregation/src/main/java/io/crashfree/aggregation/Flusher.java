@@ -1,6 +1,7 @@
 package io.crashfree.aggregation;
 
 import io.crashfree.aggregation.live.DedupSets;
+import io.crashfree.aggregation.live.FoldGuard;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.sketch.HllSketches;
 import io.crashfree.aggregation.store.AggregateStore;
@@ -34,6 +35,7 @@ public final class Flusher
     private final DedupSets dedup;
     private final AggregationSettings settings;
     private final ReadWriteLock lock;
+    private final FoldGuard guard;
     private final byte[] registers = new byte[HllSketches.K];
     private long lastMaintenanceMs = Long.MIN_VALUE;
     private long flushedRecords;
@@ -41,8 +43,9 @@ public final class Flusher
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;
 
     Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup,
-        final AggregationSettings settings, final ReadWriteLock lock)
+        final AggregationSettings settings, final ReadWriteLock lock, final FoldGuard guard)
     {
+        this.guard = guard;
         this.table = table;
         this.store = store;
         this.dedup = dedup;
@@ -87,12 +90,22 @@ public final class Flusher
         int flushed = 0;
         for (int from = 0; from < due.size(); from += RECORDS_PER_LOCK)
         {
+            final int end = Math.min(due.size(), from + RECORDS_PER_LOCK);
+            for (int i = from; i < end; i++)
+            {
+                final int off = due.get(i);
+                if (table.state(off) == STATE_READY && !table.seal(off))
+                {
+                    due.set(i, -1);
+                }
+            }
+            guard.awaitQuiescence(); // folds that saw these records READY have finished
             lock.writeLock().lock();
             try
             {
-                for (int i = from, end = Math.min(due.size(), from + RECORDS_PER_LOCK); i < end; i++)
+                for (int i = from; i < end; i++)
                 {
-                    if (flushRecord(due.get(i), nowMs))
+                    if (due.get(i) >= 0 && flushRecord(due.get(i), nowMs))
                     {
                         flushed++;
                     }
@@ -116,19 +129,7 @@ public final class Flusher
 
     private boolean flushRecord(final int off, final long nowMs)
     {
-        final int state = table.state(off);
-        if (state == STATE_READY)
-        {
-            if (!table.seal(off))
-            {
-                return false;
-            }
-        }
-        else if (state == STATE_SEALED)
-        {
-            table.awaitNoWriters(off);
-        }
-        else
+        if (table.state(off) != STATE_SEALED)
         {
             return false;
         }

@@ -7,6 +7,7 @@ import io.crashfree.aggregation.session.SessionBatch;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.aggregation.session.SessionStatus;
 import io.crashfree.aggregation.session.SessionUpdate;
+import io.crashfree.aggregation.session.Utf8Text;
 import io.crashfree.aggregation.sketch.HllSketches;
 
 import java.util.concurrent.atomic.LongAdder;
@@ -35,6 +36,7 @@ public final class LiveAggregator implements SessionSink
     private final LiveTable table;
     private final DedupSets dedup;
     private final NameTable names;
+    private final FoldGuard guard = new FoldGuard();
     private final long bucketWidthMs;
     private final long maxAgeMs;
     private final long maxFutureMs;
@@ -78,14 +80,28 @@ public final class LiveAggregator implements SessionSink
             return false;
         }
         final long project = batch.projectId();
-        boolean complete = true;
-        for (int i = 0, n = batch.updateCount(); i < n; i++)
+        NameCache cache = (NameCache)batch.sinkState();
+        if (cache == null)
         {
-            complete &= foldUpdate(project, batch.update(i), nowMs);
+            cache = new NameCache(guard.register());
+            batch.sinkState(cache);
         }
-        for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
+        boolean complete = true;
+        cache.slot.begin();
+        try
         {
-            complete &= foldAggregates(project, batch.aggregates(i), nowMs);
+            for (int i = 0, n = batch.updateCount(); i < n; i++)
+            {
+                complete &= foldUpdate(project, batch.update(i), nowMs, cache);
+            }
+            for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
+            {
+                complete &= foldAggregates(project, batch.aggregates(i), nowMs, cache);
+            }
+        }
+        finally
+        {
+            cache.slot.end();
         }
         // Incomplete only when a slot or set ran out despite the headroom check (a race): never acknowledge it.
         return complete;
@@ -104,7 +120,8 @@ public final class LiveAggregator implements SessionSink
         }
         for (int i = 0, n = batch.updateCount(); i < n; i++)
         {
-            if (dedup.fill(Math.floorDiv(batch.update(i).startedMs(), DAY_MS)) >= 1.0)
+            final SessionUpdate u = batch.update(i);
+            if ((u.errors() > 0 || u.status().isError()) && dedup.fill(Math.floorDiv(u.startedMs(), DAY_MS)) >= 1.0)
             {
                 return false;
             }
@@ -122,7 +139,7 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
-    private boolean foldUpdate(final long project, final SessionUpdate u, final long nowMs)
+    private boolean foldUpdate(final long project, final SessionUpdate u, final long nowMs, final NameCache cache)
     {
         final long startedMs = u.startedMs();
         if (!inWindow(startedMs, nowMs))
@@ -130,8 +147,9 @@ public final class LiveAggregator implements SessionSink
             return true;
         }
         final SessionAttributes attrs = u.attributes();
-        final long release = registerRelease(project, attrs, nowMs);
-        final long environment = registerEnvironment(project, attrs, nowMs);
+        final long release = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
+        final long environment = attrs.environment().isPresent() ?
+            register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache) : 0;
         final long bucketSec = Math.floorDiv(startedMs, bucketWidthMs) * bucketWidthMs / 1000;
         final int off = table.acquire(project, release, environment, bucketSec);
         if (off < 0)
@@ -233,12 +251,14 @@ public final class LiveAggregator implements SessionSink
         return result == DedupSets.NEW;
     }
 
-    private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs)
+    private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs,
+        final NameCache cache)
     {
         boolean complete = true;
         final SessionAttributes attrs = item.attributes();
-        final long release = registerRelease(project, attrs, nowMs);
-        final long environment = registerEnvironment(project, attrs, nowMs);
+        final long release = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
+        final long environment = attrs.environment().isPresent() ?
+            register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache) : 0;
         for (int i = 0, n = item.entryCount(); i < n; i++)
         {
             final AggregateEntry e = item.entry(i);
@@ -287,28 +307,70 @@ public final class LiveAggregator implements SessionSink
         return complete;
     }
 
-    private long registerRelease(final long project, final SessionAttributes attrs, final long nowMs)
+    private long register(final long project, final int kind, final Utf8Text name, final long nowMs,
+        final NameCache cache)
     {
-        final long hash = NameTable.hash(attrs.release());
-        if (!names.register(project, NameTable.KIND_RELEASE, hash, attrs.release(), nowMs))
+        final long hash = NameTable.hash(name);
+        if (!cache.isFresh(project, kind, hash, nowMs))
         {
-            foldFailures.increment();
+            if (names.register(project, kind, hash, name, nowMs))
+            {
+                cache.put(project, kind, hash, nowMs);
+            }
+            else
+            {
+                foldFailures.increment();
+            }
         }
         return hash;
     }
 
-    private long registerEnvironment(final long project, final SessionAttributes attrs, final long nowMs)
+    /**
+     * Per-thread fold state: the thread's {@link FoldGuard} slot, and its memory of names registered within the last
+     * second, so the shared registry (and its last-seen
+     * times, kept at one-second resolution anyway) is touched once per name per second, not once per session.
+     */
+    private static final class NameCache
     {
-        if (!attrs.environment().isPresent())
+        private static final int SIZE = 64;
+        private final FoldGuard.Slot slot;
+        private static final long FRESH_MS = 1000;
+        private final long[] hashes = new long[SIZE];
+        private final long[] projects = new long[SIZE];
+        private final int[] kinds = new int[SIZE];
+        private final long[] registeredAtMs = new long[SIZE];
+
+        NameCache(final FoldGuard.Slot slot)
         {
-            return 0;
+            this.slot = slot;
         }
-        final long hash = NameTable.hash(attrs.environment());
-        if (!names.register(project, NameTable.KIND_ENVIRONMENT, hash, attrs.environment(), nowMs))
+
+        boolean isFresh(final long project, final int kind, final long hash, final long nowMs)
         {
-            foldFailures.increment();
+            final int i = slot(project, kind, hash);
+            return hashes[i] == hash && projects[i] == project && kinds[i] == kind &&
+                nowMs - registeredAtMs[i] < FRESH_MS;
         }
-        return hash;
+
+        void put(final long project, final int kind, final long hash, final long nowMs)
+        {
+            final int i = slot(project, kind, hash);
+            hashes[i] = hash;
+            projects[i] = project;
+            kinds[i] = kind;
+            registeredAtMs[i] = nowMs;
+        }
+
+        private static int slot(final long project, final int kind, final long hash)
+        {
+            return (int)(hash ^ (hash >>> 29) ^ project * 31 ^ kind) & (SIZE - 1);
+        }
+    }
+
+    /** @return the guard the flusher waits on after sealing records. */
+    public FoldGuard guard()
+    {
+        return guard;
     }
 
     /** @return sessions dropped because {@code started} was outside the accepted window. */

@@ -14,10 +14,11 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  * {@link LiveTableDescriptor}). Event-loop threads find or claim a record and fold into it with atomic operations
  * only; the flusher seals and frees records. No locks.
  * <p>
- * Writer protocol: {@link #acquire} increments the record's active-writer count, then re-checks that the record is
- * still {@code READY}; {@link #release} decrements it. The flusher moves a record {@code READY → SEALED}, then waits
- * for the writer count to reach zero. Both sides use sequentially consistent operations, so either the writer sees
- * {@code SEALED} (and looks elsewhere) or the flusher sees the writer (and waits): no fold is ever lost.
+ * Writer protocol: a fold happens inside a {@link FoldGuard} section of its thread. {@link #acquire} returns only
+ * {@code READY} records; the flusher moves a record {@code READY → SEALED} and then waits, through the guard, until
+ * every fold that was running at that moment has finished. With sequentially consistent operations on both sides,
+ * a fold either saw {@code SEALED} (and went elsewhere) or is waited for: no fold is ever lost, and a fold pays no
+ * contended atomic for the protocol (only its own thread's guard, once per envelope).
  * <p>
  * Two records may hold the same key (two threads claiming at once, or a key re-opened after a flush): that is
  * harmless, because readers and the flusher merge records by key and exactly-once counting lives in
@@ -78,7 +79,6 @@ public final class LiveTable implements AutoCloseable
         {
             final int off = recordOffset(i);
             final int state = buffer.getInt(off + STATE);
-            buffer.putInt(off + ACTIVE_WRITERS, 0);
             if (state == STATE_CLAIMING)
             {
                 buffer.setMemory(off + 8, RECORD_BYTES - 8, (byte)0);
@@ -129,7 +129,7 @@ public final class LiveTable implements AutoCloseable
     }
 
     /**
-     * Finds the record of a key, or claims one, and registers the caller as a writer of it.
+     * Finds the record of a key, or claims one. Call inside the thread's {@link FoldGuard} section.
      *
      * @param project     project id.
      * @param release     release hash.
@@ -151,12 +151,7 @@ public final class LiveTable implements AutoCloseable
                 final int state = buffer.getIntVolatile(off + STATE);
                 if (state == STATE_READY && keyEquals(off, project, release, environment, bucketSec))
                 {
-                    buffer.getAndAddInt(off + ACTIVE_WRITERS, 1);
-                    if (buffer.getIntVolatile(off + STATE) == STATE_READY)
-                    {
-                        return off;
-                    }
-                    buffer.getAndAddInt(off + ACTIVE_WRITERS, -1); // sealed meanwhile: look further
+                    return off;
                 }
                 else if (state == STATE_EMPTY || state == STATE_TOMBSTONE)
                 {
@@ -185,7 +180,6 @@ public final class LiveTable implements AutoCloseable
                 buffer.putLong(off + RELEASE, release);
                 buffer.putLong(off + ENVIRONMENT, environment);
                 buffer.putLong(off + BUCKET, bucketSec);
-                buffer.putIntVolatile(off + ACTIVE_WRITERS, 1);
                 buffer.putIntVolatile(off + STATE, STATE_READY);
                 buffer.getAndAddInt(LIVE_RECORDS_OFFSET, 1);
                 return off;
@@ -207,7 +201,6 @@ public final class LiveTable implements AutoCloseable
         {
             buffer.putLongOrdered(off + LAST_UPDATE_MS, nowMs);
         }
-        buffer.getAndAddInt(off + ACTIVE_WRITERS, -1);
     }
 
     /**
@@ -321,32 +314,15 @@ public final class LiveTable implements AutoCloseable
     }
 
     /**
-     * Seals a record for flushing and waits until no writer is inside it.
+     * Seals a record for flushing: folds that start from now on go elsewhere. Wait for the folds already running
+     * ({@link FoldGuard#awaitQuiescence()}) before reading it.
      *
      * @param off the record.
      * @return false when it was not {@code READY} any more.
      */
     public boolean seal(final int off)
     {
-        if (!buffer.compareAndSetInt(off + STATE, STATE_READY, STATE_SEALED))
-        {
-            return false;
-        }
-        awaitNoWriters(off);
-        return true;
-    }
-
-    /**
-     * Waits until no writer is inside a sealed record. Writers are short and never block, so this is a brief yield.
-     *
-     * @param off the record.
-     */
-    public void awaitNoWriters(final int off)
-    {
-        while (buffer.getIntVolatile(off + ACTIVE_WRITERS) != 0)
-        {
-            Thread.yield();
-        }
+        return buffer.compareAndSetInt(off + STATE, STATE_READY, STATE_SEALED);
     }
 
     /**

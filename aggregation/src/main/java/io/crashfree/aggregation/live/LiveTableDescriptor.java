@@ -8,7 +8,7 @@ package io.crashfree.aggregation.live;
  *  Record (512 bytes):
  *   0                   4                   8
  *  +-------------------+-------------------+
- *  | state (int)       | active writers    |   0   state: EMPTY, CLAIMING, READY, SEALED, TOMBSTONE
+ *  | state (int)       | reserved          |   0   state: EMPTY, CLAIMING, READY, SEALED, TOMBSTONE
  *  +-------------------+-------------------+
  *  | generation (long): unique id, stamped into the store when flushed | 8
  *  | project id                                                        | 16
@@ -71,8 +71,6 @@ public final class LiveTableDescriptor
 
     /** Offset of the state. */
     public static final int STATE = 0;
-    /** Offset of the active-writer count. */
-    public static final int ACTIVE_WRITERS = 4;
     /** Offset of the generation id. */
     public static final int GENERATION = 8;
     /** Offset of the project id. */

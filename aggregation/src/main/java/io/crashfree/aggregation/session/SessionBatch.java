@@ -15,6 +15,7 @@ public final class SessionBatch
     private long projectId;
     private long receivedAtMs;
     private long sentAtMs;
+    private Object sinkState;
 
     /**
      * @param maxItems            most {@code session} plus {@code sessions} items per envelope.
@@ -129,6 +130,24 @@ public final class SessionBatch
     public long sentAtMs()
     {
         return sentAtMs;
+    }
+
+    /**
+     * @return what the sink keeps with this batch (per thread, since a batch belongs to one thread), or null.
+     */
+    public Object sinkState()
+    {
+        return sinkState;
+    }
+
+    /**
+     * Lets the sink keep per-thread state (caches, scratch) with the batch it is handed every time.
+     *
+     * @param sinkState the sink's object.
+     */
+    public void sinkState(final Object sinkState)
+    {
+        this.sinkState = sinkState;
     }
 
     /** @param sentAtMs the envelope header's {@code sent_at}. */
