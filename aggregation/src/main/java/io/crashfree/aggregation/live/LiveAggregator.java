@@ -1,5 +1,6 @@
 package io.crashfree.aggregation.live;
 
+import io.crashfree.aggregation.session.AbnormalMechanism;
 import io.crashfree.aggregation.session.AggregateEntry;
 import io.crashfree.aggregation.session.SessionAggregates;
 import io.crashfree.aggregation.session.SessionAttributes;
@@ -213,6 +214,19 @@ public final class LiveAggregator implements SessionSink
                 else if (status == SessionStatus.ABNORMAL)
                 {
                     table.addCoupon(off, SKETCH_ABNORMAL_USERS, coupon);
+                    final AbnormalMechanism mechanism = u.abnormalMechanism();
+                    if (mechanism != AbnormalMechanism.NONE)
+                    {
+                        table.addCoupon(off, SKETCH_ANR_USERS, coupon);
+                        if (mechanism == AbnormalMechanism.ANR_FOREGROUND)
+                        {
+                            table.addCoupon(off, SKETCH_FOREGROUND_ANR_USERS, coupon);
+                        }
+                    }
+                }
+                else if (status == SessionStatus.UNHANDLED)
+                {
+                    table.addCoupon(off, SKETCH_UNHANDLED_USERS, coupon);
                 }
             }
             final double duration = u.durationSeconds();
@@ -296,6 +310,10 @@ public final class LiveAggregator implements SessionSink
                     if (e.abnormal() > 0)
                     {
                         table.addCoupon(off, SKETCH_ABNORMAL_USERS, coupon);
+                    }
+                    if (e.unhandled() > 0)
+                    {
+                        table.addCoupon(off, SKETCH_UNHANDLED_USERS, coupon);
                     }
                 }
             }

@@ -25,14 +25,16 @@ package io.crashfree.aggregation.live;
  *  | duration count                                                    | 104
  *  | duration sum, ms                                                  | 112
  *  | duration max, ms                                                  | 120
- *  | dense block + 1 of sketch 0 (int) | of sketch 1 (int)             | 128
- *  | dense block + 1 of sketch 2 (int) | of sketch 3 (int)             | 136
- *  | reserved                                                          | 144 .. 160
- *  | sparse coupons: users 16 ints, crashed 8, abnormal 8, errored 8   | 160 .. 320
- *  | duration histogram: 48 int counters, half-octave buckets of 64 ms | 320 .. 512
+ *  | dense block + 1 of sketches 0..6 (7 ints)                         | 128 .. 156
+ *  | reserved                                                          | 156 .. 160
+ *  | sparse coupons: users 16 ints, crashed 8, abnormal 8, errored 8,  | 160 .. 368
+ *  |                 unhandled 4, ANR 4, foreground ANR 4              |
+ *  | duration histogram: 32 int counters, half-octave buckets of 256 ms| 368 .. 496
+ *  | reserved                                                          | 496 .. 512
  *  +-------------------------------------------------------------------+
  * </pre>
- * Sketches: 0 = users, 1 = crashed users, 2 = abnormal users, 3 = errored users.
+ * Sketches: 0 = users, 1 = crashed users, 2 = abnormal users, 3 = errored users, 4 = unhandled users,
+ * 5 = users with an ANR (abnormal with mechanism anr_*), 6 = users with a foreground ANR.
  */
 public final class LiveTableDescriptor
 {
@@ -41,7 +43,7 @@ public final class LiveTableDescriptor
     /** File magic, "CFLT". */
     public static final int MAGIC = 0x544C4643;
     /** Layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Header offset of the magic. */
     public static final int MAGIC_OFFSET = 0;
     /** Header offset of the version. */
@@ -106,10 +108,10 @@ public final class LiveTableDescriptor
     /** Offset of the sparse coupon arrays. */
     public static final int SPARSE = 160;
     /** Offset of the duration histogram. */
-    public static final int DURATION_BUCKETS = 320;
+    public static final int DURATION_BUCKETS = 368;
 
     /** Number of user sketches per record. */
-    public static final int SKETCHES = 4;
+    public static final int SKETCHES = 7;
     /** Sketch index of all users. */
     public static final int SKETCH_USERS = 0;
     /** Sketch index of crashed users. */
@@ -118,14 +120,21 @@ public final class LiveTableDescriptor
     public static final int SKETCH_ABNORMAL_USERS = 2;
     /** Sketch index of errored users. */
     public static final int SKETCH_ERRORED_USERS = 3;
+    /** Sketch index of unhandled users. */
+    public static final int SKETCH_UNHANDLED_USERS = 4;
+    /** Sketch index of users with an ANR. */
+    public static final int SKETCH_ANR_USERS = 5;
+    /** Sketch index of users with a foreground ANR. */
+    public static final int SKETCH_FOREGROUND_ANR_USERS = 6;
 
-    private static final int[] SPARSE_CAPACITY = { 16, 8, 8, 8 };
-    private static final int[] SPARSE_OFFSET = { SPARSE, SPARSE + 64, SPARSE + 96, SPARSE + 128 };
+    private static final int[] SPARSE_CAPACITY = { 16, 8, 8, 8, 4, 4, 4 };
+    private static final int[] SPARSE_OFFSET = {
+        SPARSE, SPARSE + 64, SPARSE + 96, SPARSE + 128, SPARSE + 160, SPARSE + 176, SPARSE + 192 };
 
     /** Number of duration buckets. */
-    public static final int DURATION_BUCKET_COUNT = 48;
+    public static final int DURATION_BUCKET_COUNT = 32;
     /** Width of the first duration bucket, ms. */
-    public static final long DURATION_UNIT_MS = 64;
+    public static final long DURATION_UNIT_MS = 256;
 
     private LiveTableDescriptor()
     {
@@ -150,7 +159,8 @@ public final class LiveTableDescriptor
     }
 
     /**
-     * Half-octave bucket of a duration: bucket 0 holds [0, 64 ms); then two buckets per doubling.
+     * Half-octave bucket of a duration: bucket 0 holds [0, 256 ms); then two buckets per doubling, up to about
+     * 3.3 hours (longer durations land in the last bucket; the maximum is kept exactly beside the histogram).
      *
      * @param durationMs a non-negative duration.
      * @return its bucket, at most {@link #DURATION_BUCKET_COUNT} - 1.

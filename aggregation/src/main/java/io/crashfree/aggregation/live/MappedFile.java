@@ -39,6 +39,24 @@ final class MappedFile implements AutoCloseable
      */
     static MappedFile openOrCreate(final Path path, final long lengthBytes)
     {
+        // Creating and sizing a file is two steps; two threads opening the same new file (a dedup day) must not see
+        // it half-made. This lock is never on the ingest path in practice: the flusher prepares files ahead.
+        CREATE_LOCK.lock();
+        try
+        {
+            return openOrCreateLocked(path, lengthBytes);
+        }
+        finally
+        {
+            CREATE_LOCK.unlock();
+        }
+    }
+
+    private static final java.util.concurrent.locks.ReentrantLock CREATE_LOCK =
+        new java.util.concurrent.locks.ReentrantLock();
+
+    private static MappedFile openOrCreateLocked(final Path path, final long lengthBytes)
+    {
         if (lengthBytes > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("mapped file larger than 2 GiB: " + path + " (" + lengthBytes + " bytes)");

@@ -22,8 +22,8 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  *
  * <pre>
  *  serialized (little-endian): version byte | 6 counters (long) | duration count, sum ms, max ms (long) |
- *    48 duration buckets (long) | generation count (int) | generations (long…) |
- *    4 × [sketch length (int) | DataSketches compact HLL bytes]
+ *    32 duration buckets (long) | generation count (int) | generations (long…) |
+ *    7 × [sketch length (int) | DataSketches compact HLL bytes]
  * </pre>
  */
 public final class AggregateValue
@@ -31,7 +31,7 @@ public final class AggregateValue
     /** Generations remembered per value: enough to make any replayed flush idempotent. */
     public static final int MAX_GENERATIONS = 64;
 
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
     private static final int COUNTERS = 6;
 
     private final long[] counters = new long[COUNTERS];
