@@ -94,6 +94,12 @@ public final class CrashfreeMain
         {
             System.out.println("crashfree: DSN " + dsn);
         }
+        if (!config.queryTokens().isEmpty())
+        {
+            System.out.println("crashfree: read API: curl -H 'Authorization: Bearer " + config.queryTokens().get(0) +
+                "' 'http://" + config.httpHost() + ":" + node.port() +
+                "/api/0/organizations/crashfree/sessions/?field=sum(session)&groupBy=release&statsPeriod=24h'");
+        }
         stopped.await();
     }
 

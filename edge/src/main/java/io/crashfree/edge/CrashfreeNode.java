@@ -7,6 +7,7 @@ import io.crashfree.edge.config.ProjectConfig;
 import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
+import io.crashfree.edge.ops.NodeMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,8 @@ public final class CrashfreeNode implements AutoCloseable
     private final ErrorLog errors = new ErrorLog();
     private final EdgeServer server;
     private final Aggregation aggregation;
+    private final NodeMetrics metrics = new NodeMetrics();
+    private final EdgeContext context;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -34,7 +37,8 @@ public final class CrashfreeNode implements AutoCloseable
     {
         this.config = config;
         this.aggregation = aggregation;
-        this.server = new EdgeServer(new EdgeContext(config, sink, counters, errors, clock));
+        this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation);
+        this.server = new EdgeServer(context);
     }
 
     /**
@@ -100,6 +104,7 @@ public final class CrashfreeNode implements AutoCloseable
         catch (final RuntimeException | InterruptedException ex)
         {
             node.server.close();
+            node.context.close();
             throw ex;
         }
         return node;
@@ -157,6 +162,12 @@ public final class CrashfreeNode implements AutoCloseable
         return dsns;
     }
 
+    /** @return the operational metrics. */
+    public NodeMetrics metrics()
+    {
+        return metrics;
+    }
+
     /** @return the aggregation side, or null when the node was started with another sink. */
     public Aggregation aggregation()
     {
@@ -168,6 +179,7 @@ public final class CrashfreeNode implements AutoCloseable
     public void close()
     {
         server.close();
+        context.close();
         if (aggregation != null)
         {
             aggregation.close();

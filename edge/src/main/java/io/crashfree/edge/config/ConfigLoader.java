@@ -54,6 +54,8 @@ public final class ConfigLoader
         DEFAULTS.put("aggregation.max.age.seconds", "432000");
         DEFAULTS.put("aggregation.max.future.seconds", "60");
         DEFAULTS.put("aggregation.sync.interval.ms", "0");
+        DEFAULTS.put("query.tokens", "");
+        DEFAULTS.put("query.threads", "2");
     }
 
     private ConfigLoader()
@@ -194,7 +196,9 @@ public final class ConfigLoader
             intValue(merged, "limits.envelope.session.items", 1, 10_000),
             intValue(merged, "limits.sessions.aggregates", 1, 10_000),
             List.copyOf(projects),
-            aggregation);
+            aggregation,
+            queryTokens(merged, "query.tokens", owners.keySet()),
+            intValue(merged, "query.threads", 1, 64));
     }
 
     private static long projectId(final String key, final String text)
@@ -253,6 +257,31 @@ public final class ConfigLoader
             // reported below
         }
         throw new ConfigException(key + " must be an integer between " + min + " and " + max + ": " + key + "=" + v);
+    }
+
+    private static List<String> queryTokens(final Map<String, String> values, final String key,
+        final java.util.Set<String> publicKeys)
+    {
+        final List<String> tokens = new ArrayList<>();
+        for (final String part : values.get(key).split(","))
+        {
+            final String token = part.trim();
+            if (token.isEmpty())
+            {
+                continue;
+            }
+            if (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7F))
+            {
+                throw new ConfigException("read tokens must be at least 16 printable characters without spaces: " +
+                    key + "=" + values.get(key));
+            }
+            if (publicKeys.contains(token.toLowerCase(java.util.Locale.ROOT)))
+            {
+                throw new ConfigException("a read token must not be an ingest key: " + key + "=" + token);
+            }
+            tokens.add(token);
+        }
+        return List.copyOf(tokens);
     }
 
     private static int powerOfTwo(final Map<String, String> values, final String key, final int min, final int max)

@@ -21,6 +21,8 @@ import java.util.List;
  * @param maxAggregateEntries       {@code limits.sessions.aggregates}: entries per {@code sessions} item.
  * @param projects                  {@code project.<id>.name} and {@code project.<id>.keys}.
  * @param aggregation               the {@code aggregation.*} settings.
+ * @param queryTokens               {@code query.tokens}: bearer tokens that may read the query API.
+ * @param queryThreads              {@code query.threads}: threads that run queries (off the event loops).
  */
 public record NodeConfig(
     String httpHost,
@@ -33,7 +35,9 @@ public record NodeConfig(
     int maxSessionItems,
     int maxAggregateEntries,
     List<ProjectConfig> projects,
-    AggregationSettings aggregation)
+    AggregationSettings aggregation,
+    List<String> queryTokens,
+    int queryThreads)
 {
     /**
      * @param id project id.

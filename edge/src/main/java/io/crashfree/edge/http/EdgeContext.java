@@ -9,7 +9,14 @@ import io.crashfree.edge.ingest.IngestWorker;
 import io.crashfree.edge.ingest.ProjectDirectory;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import io.crashfree.aggregation.Aggregation;
+import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.edge.query.QueryService;
+
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every connection handler shares: configuration, the sink, counters, the clock, and one
@@ -22,6 +29,10 @@ public final class EdgeContext
     private final ErrorLog errors;
     private final Clock clock;
     private final FastThreadLocal<IngestWorker> workers;
+    private final NodeMetrics metrics;
+    private final Aggregation aggregation;
+    private final QueryService queries;
+    private final ExecutorService queryExecutor;
 
     /**
      * @param config   validated configuration.
@@ -29,15 +40,29 @@ public final class EdgeContext
      * @param counters ingest counters.
      * @param errors   the node's error log.
      * @param clock    wall clock for receive times.
+     * @param metrics  operational metrics.
+     * @param aggregation the aggregation side to query, or null (then the read API answers 503).
      */
     public EdgeContext(
         final NodeConfig config,
         final SessionSink sink,
         final IngestCounters counters,
         final ErrorLog errors,
-        final Clock clock)
+        final Clock clock,
+        final NodeMetrics metrics,
+        final Aggregation aggregation)
     {
         this.config = config;
+        this.metrics = metrics;
+        this.aggregation = aggregation;
+        this.queries = aggregation == null ? null : new QueryService(config, aggregation);
+        final AtomicInteger threadIds = new AtomicInteger();
+        this.queryExecutor = Executors.newFixedThreadPool(config.queryThreads(), r ->
+        {
+            final Thread t = new Thread(r, "crashfree-query-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.counters = counters;
         this.errors = errors;
         this.clock = clock;
@@ -48,7 +73,7 @@ public final class EdgeContext
             @Override
             protected IngestWorker initialValue()
             {
-                return new IngestWorker(config, jsonFactory, projects, sink, counters);
+                return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics);
             }
         };
     }
@@ -75,6 +100,36 @@ public final class EdgeContext
     public ErrorLog errors()
     {
         return errors;
+    }
+
+    /** @return the operational metrics. */
+    public NodeMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** @return the read API, or null when the node has no aggregation side. */
+    QueryService queries()
+    {
+        return queries;
+    }
+
+    /** @return the aggregation side, or null. */
+    Aggregation aggregation()
+    {
+        return aggregation;
+    }
+
+    /** @return the threads that run queries and scrapes. */
+    ExecutorService queryExecutor()
+    {
+        return queryExecutor;
+    }
+
+    /** Stops the query threads. */
+    public void close()
+    {
+        queryExecutor.shutdownNow();
     }
 
     /** @return the clock. */

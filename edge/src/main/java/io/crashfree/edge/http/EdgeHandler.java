@@ -17,6 +17,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
+import io.crashfree.edge.query.QueryService;
+
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -47,6 +50,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private ByteBuf body;
     private Rejection pending;
     private boolean pendingCors;
+    private boolean queryInFlight;
+    private final ArrayDeque<Object> queuedWhileQuerying = new ArrayDeque<>();
 
     EdgeHandler(final EdgeContext context)
     {
@@ -62,6 +67,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
+        if (queryInFlight)
+        {
+            // A query runs off the event loop; later pipelined requests wait so answers keep their order.
+            queuedWhileQuerying.add(msg);
+            return;
+        }
         try
         {
             if (msg instanceof HttpRequest request)
@@ -102,6 +113,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         releaseBody();
+        releaseQueued();
         ctx.fireChannelInactive();
     }
 
@@ -109,6 +121,16 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     public void handlerRemoved(final ChannelHandlerContext ctx)
     {
         releaseBody();
+        releaseQueued();
+    }
+
+    private void releaseQueued()
+    {
+        Object m;
+        while ((m = queuedWhileQuerying.poll()) != null)
+        {
+            ReferenceCountUtil.release(m);
+        }
     }
 
     @Override
@@ -141,6 +163,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         if (uri.startsWith("/health") && (pathEnd == 7 || (pathEnd == 8 && uri.charAt(7) == '/')))
         {
             HttpResponses.json(ctx, 200, "{\"status\":\"ok\"}", keepAlive);
+            return;
+        }
+        final String path = uri.substring(0, pathEnd);
+        if (path.equals("/metrics") || QueryService.handles(path))
+        {
+            onReadRequest(ctx, request, path);
             return;
         }
         final long id = envelopeProjectId(uri, pathEnd);
@@ -231,6 +259,82 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         encoding = enc;
         final int initial = contentLength >= 0 ? (int)contentLength : 4096;
         body = ctx.alloc().heapBuffer(Math.max(initial, 64), maxBytes);
+    }
+
+    // ---------------------------------------------------------------- read API (off the event loop)
+
+    private void onReadRequest(final ChannelHandlerContext ctx, final HttpRequest request, final String path)
+    {
+        final boolean metrics = path.equals("/metrics");
+        final String route = metrics ? "metrics" : "query";
+        if (!request.method().equals(HttpMethod.GET))
+        {
+            context.metrics().onRequest(route, 405);
+            HttpResponses.error(ctx, 405, "method " + request.method() + " not allowed; use GET", keepAlive, false);
+            return;
+        }
+        final QueryService queries = context.queries();
+        if (!metrics && queries == null)
+        {
+            context.metrics().onRequest(route, 503);
+            HttpResponses.error(ctx, 503, "this node has no aggregates to query", keepAlive, false);
+            return;
+        }
+        final String uri = request.uri();
+        final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        queryInFlight = true;
+        try
+        {
+            context.queryExecutor().execute(() ->
+            {
+                final long start = System.nanoTime();
+                QueryService.Response response;
+                try
+                {
+                    response = metrics ?
+                        new QueryService.Response(200, context.metrics().render(context.counters(),
+                            context.aggregation(), context.errors(), context.clock()::millis)) :
+                        queries.handle(uri, authorization, context.clock().millis());
+                }
+                catch (final RuntimeException ex)
+                {
+                    context.errors().onError(route, ex);
+                    response = QueryService.error(500, "internal error: " + ex);
+                }
+                if (!metrics)
+                {
+                    context.metrics().onQuery(System.nanoTime() - start);
+                }
+                final QueryService.Response answer = response;
+                ctx.executor().execute(() -> onReadAnswered(ctx, route, answer, metrics));
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            queryInFlight = false;
+            HttpResponses.error(ctx, 503, "the node is shutting down", false, false);
+        }
+    }
+
+    private void onReadAnswered(final ChannelHandlerContext ctx, final String route, final QueryService.Response r,
+        final boolean metrics)
+    {
+        context.metrics().onRequest(route, r.status());
+        if (metrics && r.status() == 200)
+        {
+            HttpResponses.text(ctx, 200, HttpResponses.PROMETHEUS_TEXT, r.json(), keepAlive);
+        }
+        else
+        {
+            HttpResponses.json(ctx, r.status(), r.json(), keepAlive);
+        }
+        queryInFlight = false;
+        Object m;
+        while (!queryInFlight && (m = queuedWhileQuerying.poll()) != null)
+        {
+            channelRead(ctx, m);
+        }
+        ctx.flush();
     }
 
     private static final io.netty.util.AsciiString X_SENTRY_AUTH = io.netty.util.AsciiString.cached("x-sentry-auth");

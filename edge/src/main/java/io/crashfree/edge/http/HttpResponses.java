@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 final class HttpResponses
 {
     static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
+    static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
     static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
     static final AsciiString EXPOSED_HEADERS = AsciiString.cached("x-sentry-error, x-sentry-rate-limits, retry-after");
     static final AsciiString ALLOWED_HEADERS = AsciiString.cached(
@@ -117,6 +118,15 @@ final class HttpResponses
         write(ctx, json(ctx, HttpResponseStatus.valueOf(status), json), keepAlive);
     }
 
+    /** Answers with a text body of the given content type. */
+    static void text(final ChannelHandlerContext ctx, final int status, final AsciiString contentType,
+        final String text, final boolean keepAlive)
+    {
+        final FullHttpResponse response = json(ctx, HttpResponseStatus.valueOf(status), text);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        write(ctx, response, keepAlive);
+    }
+
     private static FullHttpResponse json(
         final ChannelHandlerContext ctx, final HttpResponseStatus status, final String json)
     {
@@ -134,7 +144,10 @@ final class HttpResponses
     private static void write(final ChannelHandlerContext ctx, final FullHttpResponse response, final boolean keepAlive)
     {
         final HttpHeaders h = response.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+        if (!h.contains(HttpHeaderNames.CONTENT_TYPE))
+        {
+            h.set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+        }
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive)
         {

@@ -5,6 +5,7 @@ import io.crashfree.aggregation.session.IdHash;
 import io.crashfree.aggregation.session.SessionBatch;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.edge.config.NodeConfig;
+import io.crashfree.edge.ops.NodeMetrics;
 
 /**
  * One event-loop thread's ingest machinery: auth parser, decompressor, envelope decoder and the reusable batch.
@@ -27,6 +28,7 @@ public final class IngestWorker
     private final ProjectDirectory projects;
     private final SessionSink sink;
     private final IngestCounters counters;
+    private final NodeMetrics metrics;
     private final SentryAuth auth = new SentryAuth();
     private final BodyDecompressor decompressor;
     private final EnvelopeDecoder decoder;
@@ -39,14 +41,17 @@ public final class IngestWorker
      * @param projects    project and key directory.
      * @param sink        where valid envelopes' sessions go.
      * @param counters    shared counters.
+     * @param metrics     latency recorders.
      */
     public IngestWorker(
         final NodeConfig config,
         final JsonFactory jsonFactory,
         final ProjectDirectory projects,
         final SessionSink sink,
-        final IngestCounters counters)
+        final IngestCounters counters,
+        final NodeMetrics metrics)
     {
+        this.metrics = metrics;
         this.projects = projects;
         this.sink = sink;
         this.counters = counters;
@@ -150,7 +155,10 @@ public final class IngestWorker
                 return r;
             }
         }
-        if (!sink.tryFold(batch))
+        final long foldStart = System.nanoTime();
+        final boolean folded = sink.tryFold(batch);
+        metrics.onFold(System.nanoTime() - foldStart);
+        if (!folded)
         {
             return Rejection.BACK_PRESSURE;
         }

@@ -1,0 +1,227 @@
+package io.crashfree.aggregation.query;
+
+import io.crashfree.aggregation.AggregateView;
+import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.aggregation.live.NameTable;
+import io.crashfree.aggregation.store.AggregateValue;
+import io.crashfree.aggregation.store.StoreKey;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+
+/**
+ * The release index with health: every release seen (registered on its first session, with first and last seen),
+ * newest first, and per project its health over the summary period and the last 24 hours, as Sentry's releases
+ * endpoint reports it ({@code healthData}). Reads the hourly roll-ups merged with live data.
+ */
+public final class ReleaseHealthEngine
+{
+    private static final long HOUR = AggregationSettings.COARSE_WIDTH_SEC;
+    private static final long DAY = 86_400;
+
+    private final AggregateView view;
+
+    /** @param view the read side. */
+    public ReleaseHealthEngine(final AggregateView view)
+    {
+        this.view = view;
+    }
+
+    /**
+     * Health of one release in one project. Percentages are 0..100; NaN stands for null.
+     *
+     * @param project                 project id.
+     * @param hasHealthData           whether the release has sessions in the summary period.
+     * @param crashFreeUsers          100 × (1 − crashed users / users) over the summary period.
+     * @param crashFreeSessions       100 × (1 − crashed / sessions) over the summary period.
+     * @param totalUsers              users over the summary period (a union, never a sum).
+     * @param totalSessions           sessions over the summary period.
+     * @param totalUsers24h           users in the last 24 h.
+     * @param totalSessions24h        sessions in the last 24 h.
+     * @param totalProjectUsers24h    the project's users in the last 24 h (all releases).
+     * @param totalProjectSessions24h the project's sessions in the last 24 h.
+     * @param adoption                100 × users24h / projectUsers24h.
+     * @param sessionsAdoption        100 × sessions24h / projectSessions24h.
+     * @param sessionsCrashed         crashed sessions over the summary period.
+     * @param sessionsErrored         errored (not crashed, abnormal or unhandled) sessions over the summary period.
+     * @param durationP50Seconds      median session duration, seconds.
+     * @param durationP90Seconds      90th percentile session duration, seconds.
+     * @param statsPeriod             the stats period's name ({@code 24h} or {@code 14d}).
+     * @param stats                   [bucket start epoch seconds, sessions] per hour (24h) or day (14d).
+     */
+    public record Health(long project, boolean hasHealthData, double crashFreeUsers, double crashFreeSessions,
+        long totalUsers, long totalSessions, long totalUsers24h, long totalSessions24h, long totalProjectUsers24h,
+        long totalProjectSessions24h, double adoption, double sessionsAdoption, long sessionsCrashed,
+        long sessionsErrored, double durationP50Seconds, double durationP90Seconds, String statsPeriod,
+        List<long[]> stats)
+    {
+    }
+
+    /**
+     * A release and its health per project.
+     *
+     * @param version     the release name.
+     * @param firstSeenMs first session seen, epoch ms.
+     * @param lastSeenMs  last session seen, epoch ms.
+     * @param projects    health per project, by project id.
+     */
+    public record Release(String version, long firstSeenMs, long lastSeenMs, List<Health> projects)
+    {
+    }
+
+    /**
+     * @param projects          project ids to include.
+     * @param environments      environments to keep (empty = all).
+     * @param version           one release only, or null for all.
+     * @param summaryPeriodSec  the summary period ({@code summaryStatsPeriod}).
+     * @param healthStatsDaily  whether stats are 14 daily points ({@code healthStatsPeriod=14d}) rather than 24 hourly.
+     * @param nowMs             now.
+     * @return releases, newest first.
+     */
+    public List<Release> releases(final List<Long> projects, final Set<String> environments, final String version,
+        final long summaryPeriodSec, final boolean healthStatsDaily, final long nowMs)
+    {
+        final Map<String, long[]> seen = new LinkedHashMap<>(); // version -> {first, last}
+        final Map<String, List<Long>> projectsOf = new HashMap<>();
+        view.names().forEach((project, kind, hash, name, firstSeenMs, lastSeenMs) ->
+        {
+            if (kind != NameTable.KIND_RELEASE || !projects.contains(project) || (version != null &&
+                !version.equals(name)))
+            {
+                return;
+            }
+            seen.merge(name, new long[] { firstSeenMs, lastSeenMs },
+                (a, b) -> new long[] { Math.min(a[0], b[0]), Math.max(a[1], b[1]) });
+            final List<Long> list = projectsOf.computeIfAbsent(name, n -> new ArrayList<>());
+            if (!list.contains(project))
+            {
+                list.add(project);
+            }
+        });
+
+        final long nowSec = nowMs / 1000;
+        final long endSec = Math.floorDiv(nowSec, HOUR) * HOUR + HOUR;
+        final long statsSpan = healthStatsDaily ? 14 * DAY : DAY;
+        final long summaryStart = Math.floorDiv(nowSec - summaryPeriodSec, HOUR) * HOUR + HOUR;
+        final long dayStart = endSec - DAY;
+        final long statsStart = healthStatsDaily ? Math.floorDiv(nowSec, DAY) * DAY + DAY - statsSpan : dayStart;
+        final long readStart = Math.min(summaryStart, Math.min(dayStart, statsStart));
+
+        final Map<Long, Map<String, Health>> health = new HashMap<>();
+        for (final long project : projects)
+        {
+            health.put(project, projectHealth(project, environments, readStart, endSec, summaryStart, dayStart,
+                statsStart, healthStatsDaily, nowMs));
+        }
+
+        final List<Release> releases = new ArrayList<>();
+        for (final Map.Entry<String, long[]> e : seen.entrySet())
+        {
+            final List<Health> perProject = new ArrayList<>();
+            for (final long project : projectsOf.get(e.getKey()))
+            {
+                final Health h = health.get(project).get(e.getKey());
+                perProject.add(h != null ? h : empty(project, health.get(project), healthStatsDaily, statsStart));
+            }
+            releases.add(new Release(e.getKey(), e.getValue()[0], e.getValue()[1], perProject));
+        }
+        releases.sort(Comparator.comparingLong(Release::firstSeenMs).reversed().thenComparing(Release::version));
+        return releases;
+    }
+
+    private Map<String, Health> projectHealth(final long project, final Set<String> environments,
+        final long readStart, final long endSec, final long summaryStart, final long dayStart, final long statsStart,
+        final boolean daily, final long nowMs)
+    {
+        final Map<StoreKey, AggregateValue> data = view.read(project, HOUR, readStart, endSec, nowMs);
+        final Map<String, AggregateValue> period = new HashMap<>();
+        final Map<String, AggregateValue> day = new HashMap<>();
+        final Map<String, long[]> stats = new HashMap<>();
+        final AggregateValue projectDay = new AggregateValue();
+        final int points = daily ? 14 : 24;
+        final long step = daily ? DAY : HOUR;
+        final Map<Long, String> envNames = new HashMap<>();
+        for (final Map.Entry<StoreKey, AggregateValue> e : data.entrySet())
+        {
+            final StoreKey key = e.getKey();
+            if (!environments.isEmpty())
+            {
+                final String env = key.environment() == 0 ? null : envNames.computeIfAbsent(key.environment(),
+                    h -> view.names().name(project, NameTable.KIND_ENVIRONMENT, h));
+                if (!environments.contains(env))
+                {
+                    continue;
+                }
+            }
+            final String release = view.names().name(project, NameTable.KIND_RELEASE, key.release());
+            if (release == null)
+            {
+                continue;
+            }
+            final AggregateValue v = e.getValue();
+            if (key.bucketSec() >= summaryStart)
+            {
+                period.computeIfAbsent(release, r -> new AggregateValue()).merge(v);
+            }
+            if (key.bucketSec() >= dayStart)
+            {
+                day.computeIfAbsent(release, r -> new AggregateValue()).merge(v);
+                projectDay.merge(v);
+            }
+            final int slot = (int)Math.floorDiv(key.bucketSec() - statsStart, step);
+            if (slot >= 0 && slot < points)
+            {
+                stats.computeIfAbsent(release, r -> new long[points])[slot] += v.sessions();
+            }
+        }
+        final long projectUsers = Measures.users(projectDay, SKETCH_USERS);
+        final long projectSessions = projectDay.sessions();
+        final Map<String, Health> result = new HashMap<>();
+        final java.util.Set<String> releases = new java.util.HashSet<>(period.keySet());
+        releases.addAll(day.keySet());
+        releases.addAll(stats.keySet());
+        for (final String release : releases)
+        {
+            final AggregateValue p = period.getOrDefault(release, new AggregateValue());
+            final AggregateValue d = day.getOrDefault(release, new AggregateValue());
+            final long users = Measures.users(p, SKETCH_USERS);
+            final long users24h = Measures.users(d, SKETCH_USERS);
+            result.put(release, new Health(project, p.sessions() > 0,
+                users == 0 ? Double.NaN : 100.0 * (1 - (double)Measures.users(p, SKETCH_CRASHED_USERS) / users),
+                p.sessions() == 0 ? Double.NaN : 100.0 * (1 - (double)p.crashed() / p.sessions()),
+                users, p.sessions(), users24h, d.sessions(), projectUsers, projectSessions,
+                projectUsers == 0 ? Double.NaN : 100.0 * users24h / projectUsers,
+                projectSessions == 0 ? Double.NaN : 100.0 * d.sessions() / projectSessions,
+                p.crashed(), Measures.erroredOnly(p),
+                Measures.percentile(p, 50) / 1000.0, Measures.percentile(p, 90) / 1000.0,
+                daily ? "14d" : "24h", series(stats.get(release), statsStart, step, points)));
+        }
+        result.put(null, new Health(project, false, Double.NaN, Double.NaN, 0, 0, 0, 0, projectUsers,
+            projectSessions, Double.NaN, Double.NaN, 0, 0, Double.NaN, Double.NaN, daily ? "14d" : "24h",
+            series(null, statsStart, step, points)));
+        return result;
+    }
+
+    private static Health empty(final long project, final Map<String, Health> projectHealth, final boolean daily,
+        final long statsStart)
+    {
+        return projectHealth.get(null);
+    }
+
+    private static List<long[]> series(final long[] counts, final long start, final long step, final int points)
+    {
+        final List<long[]> out = new ArrayList<>(points);
+        for (int i = 0; i < points; i++)
+        {
+            out.add(new long[] { start + i * step, counts == null ? 0 : counts[i] });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package io.crashfree.edge.ops;
+
+import io.crashfree.aggregation.Aggregation;
+import io.crashfree.edge.ErrorLog;
+import io.crashfree.edge.ingest.IngestCounters;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's operational metrics and their Prometheus text rendering for {@code GET /metrics}.
+ * <p>
+ * Latencies are recorded by event loops and query threads into HdrHistogram {@link Recorder}s (wait-free for the
+ * writer); a scrape moves the interval histograms into running totals and reports quantiles since start.
+ */
+public final class NodeMetrics
+{
+    private static final long HIGHEST_NANOS = 60_000_000_000L;
+    private static final double[] QUANTILES = { 0.5, 0.9, 0.99, 0.999 };
+
+    private final Recorder foldLatency = new Recorder(HIGHEST_NANOS, 2);
+    private final Recorder queryLatency = new Recorder(HIGHEST_NANOS, 2);
+    private final Histogram foldTotal = new Histogram(HIGHEST_NANOS, 2);
+    private final Histogram queryTotal = new Histogram(HIGHEST_NANOS, 2);
+    private Histogram foldInterval;
+    private Histogram queryInterval;
+    private final ConcurrentHashMap<String, LongAdder> otherRequests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
+
+    /** @param nanos one envelope's fold into the aggregates. */
+    public void onFold(final long nanos)
+    {
+        foldLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
+    }
+
+    /** @param nanos one query's execution. */
+    public void onQuery(final long nanos)
+    {
+        queryLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
+    }
+
+    /**
+     * Counts a request of a non-ingest route (ingest requests are in {@link IngestCounters}).
+     *
+     * @param route  {@code query}, {@code metrics}, {@code health}, {@code other}.
+     * @param status HTTP status.
+     */
+    public void onRequest(final String route, final int status)
+    {
+        otherRequests.computeIfAbsent(route + '\u0000' + status, k -> new LongAdder()).increment();
+    }
+
+    /**
+     * Counts dropped sessions by reason.
+     *
+     * @param reason metric name of the reason.
+     * @param count  sessions dropped.
+     */
+    public void onDropped(final String reason, final long count)
+    {
+        drops.computeIfAbsent(reason, k -> new LongAdder()).add(count);
+    }
+
+    /**
+     * Renders every metric in the Prometheus text exposition format.
+     *
+     * @param ingest      ingest counters.
+     * @param aggregation the aggregation side (or null).
+     * @param errors      the error log.
+     * @param clockMs     wall clock.
+     * @return the text.
+     */
+    public synchronized String render(final IngestCounters ingest, final Aggregation aggregation, final ErrorLog errors,
+        final LongSupplier clockMs)
+    {
+        foldInterval = foldLatency.getIntervalHistogram(foldInterval);
+        foldTotal.add(foldInterval);
+        queryInterval = queryLatency.getIntervalHistogram(queryInterval);
+        queryTotal.add(queryInterval);
+
+        final StringBuilder out = new StringBuilder(4096);
+        header(out, "crashfree_requests_total", "counter", "HTTP requests answered, by route and status.");
+        for (final int status : new int[] { 200, 400, 401, 403, 404, 405, 413, 429, 500, 503 })
+        {
+            final long n = ingest.requests(status);
+            if (n > 0)
+            {
+                out.append("crashfree_requests_total{route=\"ingest\",status=\"").append(status).append("\"} ")
+                    .append(n).append('\n');
+            }
+        }
+        final Map<String, LongAdder> sorted = new TreeMap<>(otherRequests);
+        sorted.forEach((k, v) ->
+        {
+            final int split = k.indexOf('\u0000');
+            out.append("crashfree_requests_total{route=\"").append(k, 0, split).append("\",status=\"")
+                .append(k.substring(split + 1)).append("\"} ").append(v.sum()).append('\n');
+        });
+
+        header(out, "crashfree_sessions_accepted_total", "counter",
+            "Sessions folded: session updates, and sessions inside sessions aggregates.");
+        out.append("crashfree_sessions_accepted_total{kind=\"update\"} ").append(ingest.sessionUpdates()).append('\n');
+        out.append("crashfree_sessions_accepted_total{kind=\"aggregate\"} ").append(ingest.aggregateSessions())
+            .append('\n');
+        header(out, "crashfree_sessions_dropped_total", "counter", "Sessions dropped, by reason.");
+        final Map<String, Long> dropped = new TreeMap<>();
+        drops.forEach((k, v) -> dropped.put(k, v.sum()));
+        if (aggregation != null)
+        {
+            dropped.merge("outside-window", aggregation.sink().droppedOutsideWindow(), Long::sum);
+            dropped.merge("capacity-race", aggregation.sink().foldFailures(), Long::sum);
+        }
+        dropped.forEach((reason, n) -> out.append("crashfree_sessions_dropped_total{reason=\"").append(reason)
+            .append("\"} ").append(n).append('\n'));
+        counter(out, "crashfree_items_skipped_total", "Envelope items of other types, skipped.", ingest.skippedItems());
+        counter(out, "crashfree_bytes_in_total", "Request body bytes received, as sent.", ingest.bytesIn());
+        counter(out, "crashfree_decode_failures_total", "Bodies or envelopes that could not be decoded.",
+            ingest.decodeFailures());
+        counter(out, "crashfree_errors_total", "Internal faults (logged once each).", errors.errorCount());
+
+        quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
+        quantiles(out, "crashfree_query_latency_seconds", "Time to answer one query.", queryTotal);
+
+        if (aggregation != null)
+        {
+            final long nowMs = clockMs.getAsLong();
+            final int capacity = aggregation.table().capacity();
+            final int live = aggregation.table().liveRecords();
+            gauge(out, "crashfree_live_keys", "Live aggregate records holding data.", live);
+            gauge(out, "crashfree_live_capacity", "Live aggregate record slots.", capacity);
+            gauge(out, "crashfree_live_fill_ratio", "Live keys / capacity.", (double)live / capacity);
+            gauge(out, "crashfree_dense_blocks_free", "Free dense sketch blocks.",
+                aggregation.table().arena().freeBlocks());
+            gauge(out, "crashfree_store_entries", "Entries in the persistent store.", aggregation.store().size());
+            gauge(out, "crashfree_store_bytes", "Off-heap bytes used by the persistent store.",
+                aggregation.store().offHeapBytes());
+            counter(out, "crashfree_flushed_records_total", "Live records moved to the store.",
+                aggregation.flusher().flushedRecords());
+            final long lastCycle = aggregation.flusher().lastCycleMs();
+            gauge(out, "crashfree_flush_lag_seconds", "Seconds since the flusher last completed a cycle.",
+                lastCycle == 0 ? 0 : (nowMs - lastCycle) / 1000.0);
+            final long oldest = aggregation.flusher().oldestUnflushedBucketSec();
+            gauge(out, "crashfree_oldest_live_bucket_age_seconds",
+                "Age of the oldest bucket still live (not yet due for flushing).",
+                oldest == Long.MAX_VALUE ? 0 : Math.max(0, nowMs / 1000 - oldest));
+        }
+        return out.toString();
+    }
+
+    private static void header(final StringBuilder out, final String name, final String type, final String help)
+    {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void counter(final StringBuilder out, final String name, final String help, final long value)
+    {
+        header(out, name, "counter", help);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(final StringBuilder out, final String name, final String help, final double value)
+    {
+        header(out, name, "gauge", help);
+        out.append(name).append(' ').append(value == Math.rint(value) ? String.valueOf((long)value) :
+            String.valueOf(value)).append('\n');
+    }
+
+    private static void quantiles(final StringBuilder out, final String name, final String help, final Histogram h)
+    {
+        header(out, name, "summary", help);
+        for (final double q : QUANTILES)
+        {
+            out.append(name).append("{quantile=\"").append(q).append("\"} ")
+                .append(h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(q * 100) / 1e9).append('\n');
+        }
+        out.append(name).append("_count ").append(h.getTotalCount()).append('\n');
+    }
+}
