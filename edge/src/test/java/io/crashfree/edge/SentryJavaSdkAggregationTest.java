@@ -87,13 +87,136 @@ class SentryJavaSdkAggregationTest
         }
     }
 
+    @Test
+    void shouldAnswerTheSessionsApiAndReleaseIndexExactlyForSdkSessions() throws Exception
+    {
+        final String token = "sdk-test-read-token-0000";
+        try (CrashfreeNode node = TestNodes.startAggregating(dataDir, Map.of("query.tokens", token)))
+        {
+            final String dsn = "http://" + TestNodes.KEY_42 + "@127.0.0.1:" + node.port() + "/42";
+            for (final String release : new String[] { "sdk-app@1.0", "sdk-app@2.0" })
+            {
+                for (final String environment : new String[] { "production", "staging" })
+                {
+                    final String prefix = release + "/" + environment + "/";
+                    session(dsn, release, environment, prefix + "healthy", () -> { });
+                    session(dsn, release, environment, prefix + "errored", SentryJavaSdkAggregationTest::handled);
+                    session(dsn, release, environment, prefix + "crashed", SentryJavaSdkAggregationTest::crash);
+                    if (release.endsWith("2.0"))
+                    {
+                        session(dsn, release, environment, prefix + "abnormal", SentryJavaSdkAggregationTest::anr);
+                    }
+                }
+            }
+
+            final com.fasterxml.jackson.databind.JsonNode byStatus = query(node, token,
+                "/api/0/organizations/o/sessions/?project=42&field=sum(session)&field=count_unique(user)" +
+                "&groupBy=release&groupBy=environment&groupBy=session.status&statsPeriod=1h&interval=1h");
+            int groups = 0;
+            for (final com.fasterxml.jackson.databind.JsonNode g : byStatus.get("groups"))
+            {
+                final String release = g.get("by").get("release").asText();
+                final String status = g.get("by").get("session.status").asText();
+                final long expected = switch (status)
+                {
+                    case "healthy", "errored", "crashed" -> 1;
+                    case "abnormal" -> release.endsWith("2.0") ? 1 : 0;
+                    default -> 0;
+                };
+                assertEquals(expected, g.get("totals").get("sum(session)").asLong(), g.toString());
+                assertEquals(expected, g.get("totals").get("count_unique(user)").asLong(), g.toString());
+                groups++;
+            }
+            assertEquals(2 * 2 * 5, groups, "release × environment × status");
+
+            final com.fasterxml.jackson.databind.JsonNode rates = query(node, token,
+                "/api/0/organizations/o/sessions/?project=42&field=crash_free_rate(session)" +
+                "&field=crash_free_rate(user)&field=sum(session)&groupBy=release&statsPeriod=1h&interval=1h" +
+                "&orderBy=-sum(session)");
+            final com.fasterxml.jackson.databind.JsonNode first = rates.get("groups").get(0);
+            assertEquals("sdk-app@2.0", first.get("by").get("release").asText(), "ordered by sessions, descending");
+            assertEquals(8, first.get("totals").get("sum(session)").asLong());
+            assertEquals(1 - 2 / 8.0, first.get("totals").get("crash_free_rate(session)").asDouble(), 1e-9);
+            assertEquals(1 - 2 / 8.0, first.get("totals").get("crash_free_rate(user)").asDouble(), 1e-9);
+            final com.fasterxml.jackson.databind.JsonNode second = rates.get("groups").get(1);
+            assertEquals(1 - 2 / 6.0, second.get("totals").get("crash_free_rate(session)").asDouble(), 1e-9);
+
+            final com.fasterxml.jackson.databind.JsonNode releases = query(node, token,
+                "/api/0/organizations/o/releases/?project=42&health=1&summaryStatsPeriod=24h&environment=production");
+            assertEquals(2, releases.size());
+            for (final com.fasterxml.jackson.databind.JsonNode r : releases)
+            {
+                final com.fasterxml.jackson.databind.JsonNode h = r.get("projects").get(0).get("healthData");
+                final boolean v2 = r.get("version").asText().endsWith("2.0");
+                assertEquals(v2 ? 4 : 3, h.get("totalSessions").asLong(), r.toString());
+                assertEquals(v2 ? 4 : 3, h.get("totalUsers").asLong(), r.toString());
+                assertEquals(1, h.get("sessionsCrashed").asLong(), r.toString());
+                assertEquals(1, h.get("sessionsErrored").asLong(), r.toString());
+                assertEquals(7, h.get("totalProjectSessions24h").asLong(), "production only: " + r);
+                assertEquals(100.0 * (v2 ? 4 : 3) / 7, h.get("sessionsAdoption").asDouble(), 1e-9, r.toString());
+                assertEquals(100.0 * (1 - 1.0 / (v2 ? 4 : 3)), h.get("crashFreeSessions").asDouble(), 1e-9);
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode query(final CrashfreeNode node, final String token,
+        final String path) throws Exception
+    {
+        try (RawHttp http = new RawHttp(node.port()))
+        {
+            final RawHttp.Response r = http.exchange(RawHttp.request("GET", path,
+                new String[] { "Authorization: Bearer " + token }, null));
+            assertEquals(200, r.status(), r.body());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        }
+    }
+
+    private static void handled()
+    {
+        Sentry.captureException(new IllegalStateException("handled"));
+    }
+
+    private static void crash()
+    {
+        final Thread crashing = new Thread(() ->
+        {
+            throw new IllegalStateException("uncaught");
+        });
+        crashing.start();
+        try
+        {
+            crashing.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void anr()
+    {
+        final Mechanism mechanism = new Mechanism();
+        mechanism.setType("ANR");
+        mechanism.setHandled(false);
+        final SentryEvent event = new SentryEvent(new ExceptionMechanismException(
+            mechanism, new IllegalStateException("not responding"), Thread.currentThread()));
+        event.setLevel(SentryLevel.ERROR);
+        Sentry.captureEvent(event, HintUtils.createWithTypeCheckHint(new Anr()));
+    }
+
     private static void session(final String dsn, final String user, final Runnable body)
+    {
+        session(dsn, "sdk-app@1.0", "production", user, body);
+    }
+
+    private static void session(final String dsn, final String release, final String environment, final String user,
+        final Runnable body)
     {
         Sentry.init(options ->
         {
             options.setDsn(dsn);
-            options.setRelease("sdk-app@1.0");
-            options.setEnvironment("production");
+            options.setRelease(release);
+            options.setEnvironment(environment);
             options.setDistinctId(user);
             options.setFlushTimeoutMillis(5000);
             options.setShutdownTimeoutMillis(5000);
