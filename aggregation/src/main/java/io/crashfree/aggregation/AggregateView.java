@@ -51,6 +51,23 @@ public final class AggregateView
     public Map<StoreKey, AggregateValue> read(final long project, final long widthSec, final long requestedFromSec,
         final long toSec, final long nowMs)
     {
+        return read(project, widthSec, requestedFromSec, toSec, nowMs, AggregateValue.ALL_SKETCHES);
+    }
+
+    /**
+     * Reads a project's aggregates, decoding only the user sketches a query needs.
+     *
+     * @param project          project id.
+     * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
+     * @param requestedFromSec first bucket start, inclusive.
+     * @param toSec            end, exclusive.
+     * @param nowMs            now (see {@link #read(long, long, long, long, long)}).
+     * @param sketchMask       bit {@code s} set to include user sketch {@code s}.
+     * @return merged values per key at that resolution.
+     */
+    public Map<StoreKey, AggregateValue> read(final long project, final long widthSec, final long requestedFromSec,
+        final long toSec, final long nowMs, final int sketchMask)
+    {
         final long fromSec = widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
             Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
         if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
@@ -62,8 +79,8 @@ public final class AggregateView
         lock.readLock().lock();
         try
         {
-            store.forEachInRange(project, widthSec, fromSec, toSec,
-                (key, value) -> result.merge(key, value, (a, b) -> merged(a, b)));
+            store.forEachInRange(project, widthSec, fromSec, toSec, sketchMask,
+                (key, value) -> result.merge(key, value, (a, b) -> merged(a, b, sketchMask)));
             final var b = table.buffer();
             for (int i = 0, n = table.capacity(); i < n; i++)
             {
@@ -81,8 +98,8 @@ public final class AggregateView
                 final StoreKey key = new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
                     b.getLong(off + ENVIRONMENT));
                 final AggregateValue value = new AggregateValue();
-                value.addLiveRecord(b, off, table.arena()::copyRegisters, registers);
-                result.merge(key, value, AggregateView::merged);
+                value.addLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask);
+                result.merge(key, value, (x, y) -> merged(x, y, sketchMask));
             }
         }
         finally
@@ -90,6 +107,77 @@ public final class AggregateView
             lock.readLock().unlock();
         }
         return result;
+    }
+
+    /** Receives the parts of a read. */
+    @FunctionalInterface
+    public interface PartVisitor
+    {
+        /**
+         * @param key   the key at the requested resolution.
+         * @param value one stored value or one live record (raw mode: counters plus undecoded sketch images).
+         */
+        void onPart(StoreKey key, AggregateValue value);
+    }
+
+    /**
+     * Streams a project's aggregates part by part, without merging parts of one key (the caller merges them per its
+     * own groups), with user sketches as undecoded images: the fastest read for queries.
+     *
+     * @param project          project id.
+     * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
+     * @param requestedFromSec first bucket start, inclusive.
+     * @param toSec            end, exclusive.
+     * @param nowMs            now.
+     * @param sketchMask       sketches to include.
+     * @param visitor          receives every part.
+     */
+    public void forEachPart(final long project, final long widthSec, final long requestedFromSec, final long toSec,
+        final long nowMs, final int sketchMask, final PartVisitor visitor)
+    {
+        if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
+        {
+            throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
+        }
+        final long fromSec = widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
+            Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
+        final byte[] registers = new byte[HllSketches.K];
+        lock.readLock().lock();
+        try
+        {
+            for (final StoreKey key : store.keys().subSet(
+                new StoreKey(project, widthSec, fromSec, Long.MIN_VALUE, Long.MIN_VALUE), true,
+                new StoreKey(project, widthSec, toSec, Long.MIN_VALUE, Long.MIN_VALUE), false))
+            {
+                final byte[] bytes = store.getBytes(key);
+                if (bytes != null)
+                {
+                    visitor.onPart(key, AggregateValue.fromBytes(bytes, sketchMask, true));
+                }
+            }
+            final var b = table.buffer();
+            for (int i = 0, n = table.capacity(); i < n; i++)
+            {
+                final int off = LiveTable.recordOffset(i);
+                final int state = table.state(off);
+                if ((state != STATE_READY && state != STATE_SEALED) || b.getLong(off + PROJECT) != project)
+                {
+                    continue;
+                }
+                final long bucket = Math.floorDiv(b.getLong(off + BUCKET), widthSec) * widthSec;
+                if (bucket < fromSec || bucket >= toSec)
+                {
+                    continue;
+                }
+                visitor.onPart(new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
+                    b.getLong(off + ENVIRONMENT)),
+                    AggregateValue.rawFromLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask));
+            }
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
     }
 
     /**
@@ -102,11 +190,11 @@ public final class AggregateView
             settings.bucketWidthSec() + settings.bucketWidthSec();
     }
 
-    private static AggregateValue merged(final AggregateValue a, final AggregateValue b)
+    private static AggregateValue merged(final AggregateValue a, final AggregateValue b, final int sketchMask)
     {
         final AggregateValue m = new AggregateValue();
-        m.merge(a);
-        m.merge(b);
+        m.merge(a, sketchMask);
+        m.merge(b, sketchMask);
         return m;
     }
 

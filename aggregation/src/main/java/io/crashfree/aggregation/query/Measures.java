@@ -31,6 +31,34 @@ public final class Measures
     public static double value(final SessionField field, final AggregateValue v, final SessionStatusGroup status,
         final Set<SessionStatusGroup> filter)
     {
+        return value(field, v, v == null ? null : estimates(v), status, filter);
+    }
+
+    /**
+     * @param v aggregates with decoded sketches.
+     * @return the user estimate of every sketch.
+     */
+    public static double[] estimates(final AggregateValue v)
+    {
+        final double[] e = new double[SKETCHES];
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            e[s] = v.estimate(s);
+        }
+        return e;
+    }
+
+    /**
+     * @param field     the field.
+     * @param v         the merged counters and durations (null = no data).
+     * @param estimates user estimates by sketch index (null = no data).
+     * @param status    the status group this value is for, or null for all sessions.
+     * @param filter    status groups to keep when not grouping by status (empty = all).
+     * @return the value; NaN for null.
+     */
+    public static double value(final SessionField field, final AggregateValue v, final double[] estimates,
+        final SessionStatusGroup status, final Set<SessionStatusGroup> filter)
+    {
         if (v == null)
         {
             return field.isCount() ? 0 : Double.NaN;
@@ -39,18 +67,18 @@ public final class Measures
         {
             if (status != null)
             {
-                return countForStatus(field, v, status);
+                return countForStatus(field, v, estimates, status);
             }
             if (!filter.isEmpty() && filter.size() < SessionStatusGroup.values().length)
             {
                 double sum = 0;
                 for (final SessionStatusGroup s : filter)
                 {
-                    sum += countForStatus(field, v, s);
+                    sum += countForStatus(field, v, estimates, s);
                 }
                 return sum;
             }
-            return field == SessionField.SUM_SESSION ? v.sessions() : Math.round(v.estimate(SKETCH_USERS));
+            return field == SessionField.SUM_SESSION ? v.sessions() : Math.round(estimates[SKETCH_USERS]);
         }
         if (status != null)
         {
@@ -63,13 +91,13 @@ public final class Measures
             case CRASH_FREE_RATE_SESSION:
                 return 1 - ratio(v.crashed(), v.sessions());
             case CRASH_RATE_USER:
-                return ratio(users(v, SKETCH_CRASHED_USERS), users(v, SKETCH_USERS));
+                return ratio(Math.round(estimates[SKETCH_CRASHED_USERS]), Math.round(estimates[SKETCH_USERS]));
             case CRASH_FREE_RATE_USER:
-                return 1 - ratio(users(v, SKETCH_CRASHED_USERS), users(v, SKETCH_USERS));
+                return 1 - ratio(Math.round(estimates[SKETCH_CRASHED_USERS]), Math.round(estimates[SKETCH_USERS]));
             case ANR_RATE:
-                return ratio(users(v, SKETCH_ANR_USERS), users(v, SKETCH_USERS));
+                return ratio(Math.round(estimates[SKETCH_ANR_USERS]), Math.round(estimates[SKETCH_USERS]));
             case FOREGROUND_ANR_RATE:
-                return ratio(users(v, SKETCH_FOREGROUND_ANR_USERS), users(v, SKETCH_USERS));
+                return ratio(Math.round(estimates[SKETCH_FOREGROUND_ANR_USERS]), Math.round(estimates[SKETCH_USERS]));
             case AVG_DURATION:
                 return v.durationCount() == 0 ? Double.NaN : (double)v.durationSumMs() / v.durationCount();
             case MAX_DURATION:
@@ -107,7 +135,7 @@ public final class Measures
         return Math.max(0, erroredAll(v) - v.crashed() - v.abnormal() - v.unhandled());
     }
 
-    private static double countForStatus(final SessionField field, final AggregateValue v,
+    private static double countForStatus(final SessionField field, final AggregateValue v, final double[] estimates,
         final SessionStatusGroup status)
     {
         if (field == SessionField.SUM_SESSION)
@@ -121,11 +149,11 @@ public final class Measures
                 case UNHANDLED -> v.unhandled();
             };
         }
-        final long users = users(v, SKETCH_USERS);
-        final long errored = users(v, SKETCH_ERRORED_USERS);
-        final long crashed = users(v, SKETCH_CRASHED_USERS);
-        final long abnormal = users(v, SKETCH_ABNORMAL_USERS);
-        final long unhandled = users(v, SKETCH_UNHANDLED_USERS);
+        final long users = Math.round(estimates[SKETCH_USERS]);
+        final long errored = Math.round(estimates[SKETCH_ERRORED_USERS]);
+        final long crashed = Math.round(estimates[SKETCH_CRASHED_USERS]);
+        final long abnormal = Math.round(estimates[SKETCH_ABNORMAL_USERS]);
+        final long unhandled = Math.round(estimates[SKETCH_UNHANDLED_USERS]);
         return switch (status)
         {
             case HEALTHY -> Math.max(0, users - errored);

@@ -128,7 +128,7 @@ public final class ReleaseHealthEngine
             for (final long project : projectsOf.get(e.getKey()))
             {
                 final Health h = health.get(project).get(e.getKey());
-                perProject.add(h != null ? h : empty(project, health.get(project), healthStatsDaily, statsStart));
+                perProject.add(h != null ? h : health.get(project).get(null)); // seen, but no sessions in range
             }
             releases.add(new Release(e.getKey(), e.getValue()[0], e.getValue()[1], perProject));
         }
@@ -140,7 +140,8 @@ public final class ReleaseHealthEngine
         final long readStart, final long endSec, final long summaryStart, final long dayStart, final long statsStart,
         final boolean daily, final long nowMs)
     {
-        final Map<StoreKey, AggregateValue> data = view.read(project, HOUR, readStart, endSec, nowMs);
+        final int mask = 1 << SKETCH_USERS | 1 << SKETCH_CRASHED_USERS;
+        final Map<StoreKey, AggregateValue> data = view.read(project, HOUR, readStart, endSec, nowMs, mask);
         final Map<String, AggregateValue> period = new HashMap<>();
         final Map<String, AggregateValue> day = new HashMap<>();
         final Map<String, long[]> stats = new HashMap<>();
@@ -168,12 +169,12 @@ public final class ReleaseHealthEngine
             final AggregateValue v = e.getValue();
             if (key.bucketSec() >= summaryStart)
             {
-                period.computeIfAbsent(release, r -> new AggregateValue()).merge(v);
+                period.computeIfAbsent(release, r -> new AggregateValue()).merge(v, mask);
             }
             if (key.bucketSec() >= dayStart)
             {
-                day.computeIfAbsent(release, r -> new AggregateValue()).merge(v);
-                projectDay.merge(v);
+                day.computeIfAbsent(release, r -> new AggregateValue()).merge(v, mask);
+                projectDay.merge(v, 1 << SKETCH_USERS);
             }
             final int slot = (int)Math.floorDiv(key.bucketSec() - statsStart, step);
             if (slot >= 0 && slot < points)
@@ -209,11 +210,6 @@ public final class ReleaseHealthEngine
         return result;
     }
 
-    private static Health empty(final long project, final Map<String, Health> projectHealth, final boolean daily,
-        final long statsStart)
-    {
-        return projectHealth.get(null);
-    }
 
     private static List<long[]> series(final long[] counts, final long start, final long step, final int points)
     {

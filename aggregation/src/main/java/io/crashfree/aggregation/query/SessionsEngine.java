@@ -3,6 +3,7 @@ package io.crashfree.aggregation.query;
 import io.crashfree.aggregation.AggregateView;
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.NameTable;
+import io.crashfree.aggregation.sketch.CouponUnion;
 import io.crashfree.aggregation.store.AggregateValue;
 import io.crashfree.aggregation.store.StoreKey;
 
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
+import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
 
 /**
  * Answers sessions queries from the merged store + live aggregates: reads the hourly roll-ups when the interval is
@@ -38,17 +41,70 @@ public final class SessionsEngine
         this.settings = settings;
     }
 
-    /** Accumulates one group's aggregates: the total and one value per interval. */
+    /**
+     * Accumulates one group's aggregates: counters and durations (an {@link AggregateValue} without sketches) and
+     * user sketches as {@link CouponUnion}s, for the total and for each interval.
+     */
     private static final class Accumulator
     {
         final Map<String, Object> by;
+        final int mask;
         final AggregateValue total = new AggregateValue();
+        final CouponUnion[] totalUsers = new CouponUnion[SKETCHES];
         final AggregateValue[] series;
+        final CouponUnion[][] seriesUsers;
 
-        Accumulator(final Map<String, Object> by, final int intervals)
+        Accumulator(final Map<String, Object> by, final int intervals, final int mask)
         {
             this.by = by;
+            this.mask = mask;
             this.series = new AggregateValue[intervals];
+            this.seriesUsers = new CouponUnion[intervals][];
+        }
+
+        void add(final AggregateValue part, final int slot, final boolean withSeries)
+        {
+            total.merge(part, 0);
+            addImages(part, totalUsers);
+            if (withSeries)
+            {
+                if (series[slot] == null)
+                {
+                    series[slot] = new AggregateValue();
+                    seriesUsers[slot] = new CouponUnion[SKETCHES];
+                }
+                series[slot].merge(part, 0);
+                addImages(part, seriesUsers[slot]);
+            }
+        }
+
+        private void addImages(final AggregateValue part, final CouponUnion[] unions)
+        {
+            for (int s = 0; s < SKETCHES; s++)
+            {
+                if ((mask & (1 << s)) != 0)
+                {
+                    if (unions[s] == null)
+                    {
+                        unions[s] = new CouponUnion();
+                    }
+                    part.addImageTo(s, unions[s]);
+                }
+            }
+        }
+
+        static double[] estimates(final CouponUnion[] unions)
+        {
+            if (unions == null)
+            {
+                return null;
+            }
+            final double[] e = new double[SKETCHES];
+            for (int s = 0; s < SKETCHES; s++)
+            {
+                e[s] = unions[s] == null ? 0 : unions[s].estimate();
+            }
+            return e;
         }
     }
 
@@ -72,6 +128,7 @@ public final class SessionsEngine
         final boolean byEnvironment = query.groupBy().contains(GroupBy.ENVIRONMENT);
         final boolean byStatus = query.groupBy().contains(GroupBy.SESSION_STATUS);
         final int intervals = query.intervalCount();
+        final int mask = sketchMask(query, byStatus);
 
         final Map<List<Object>, Accumulator> groups = new LinkedHashMap<>();
         final Map<Long, String> releaseNames = new HashMap<>();
@@ -81,11 +138,8 @@ public final class SessionsEngine
         {
             releaseNames.clear();
             environmentNames.clear();
-            final Map<StoreKey, AggregateValue> data = view.read(project, width, query.startSec(), query.endSec(),
-                nowMs);
-            for (final Map.Entry<StoreKey, AggregateValue> e : data.entrySet())
+            view.forEachPart(project, width, query.startSec(), query.endSec(), nowMs, mask, (key, part) ->
             {
-                final StoreKey key = e.getKey();
                 final String release = releaseNames.computeIfAbsent(key.release(),
                     h -> names.name(project, NameTable.KIND_RELEASE, h));
                 final String environment = key.environment() == 0 ? null : environmentNames.computeIfAbsent(
@@ -93,7 +147,7 @@ public final class SessionsEngine
                 if ((!query.releases().isEmpty() && !query.releases().contains(release)) ||
                     (!query.environments().isEmpty() && !query.environments().contains(environment)))
                 {
-                    continue;
+                    return;
                 }
                 final List<Object> groupKey = Arrays.asList(byProject ? project : null, byRelease ? release : null,
                     byEnvironment ? environment : null);
@@ -112,24 +166,18 @@ public final class SessionsEngine
                             }
                         }
                     }
-                    return new Accumulator(by, intervals);
+                    return new Accumulator(by, intervals, mask);
                 });
                 final int slot = (int)((key.bucketSec() - query.startSec()) / query.intervalSec());
-                if (slot < 0 || slot >= intervals)
+                if (slot >= 0 && slot < intervals)
                 {
-                    continue;
+                    acc.add(part, slot, query.includeSeries());
                 }
-                acc.total.merge(e.getValue());
-                if (acc.series[slot] == null)
-                {
-                    acc.series[slot] = new AggregateValue();
-                }
-                acc.series[slot].merge(e.getValue());
-            }
+            });
         }
         if (groups.isEmpty() && query.groupBy().stream().noneMatch(g -> g != GroupBy.SESSION_STATUS))
         {
-            groups.put(List.of(), new Accumulator(new LinkedHashMap<>(), intervals)); // one empty total group
+            groups.put(List.of(), new Accumulator(new LinkedHashMap<>(), intervals, mask)); // one empty total group
         }
 
         final List<SessionsResult.Group> result = new ArrayList<>();
@@ -163,23 +211,60 @@ public final class SessionsEngine
             result.size() > maxGroups ? result.subList(0, maxGroups) : result);
     }
 
+    /** @return the user sketches the query's fields need (decoding the others would be wasted work). */
+    static int sketchMask(final SessionsQuery query, final boolean byStatus)
+    {
+        int mask = 0;
+        for (final SessionField f : query.fields())
+        {
+            switch (f)
+            {
+                case COUNT_UNIQUE_USER ->
+                {
+                    mask |= 1 << SKETCH_USERS;
+                    if (byStatus || !query.statuses().isEmpty())
+                    {
+                        mask |= 1 << SKETCH_ERRORED_USERS | 1 << SKETCH_CRASHED_USERS | 1 << SKETCH_ABNORMAL_USERS |
+                            1 << SKETCH_UNHANDLED_USERS;
+                    }
+                }
+                case CRASH_RATE_USER, CRASH_FREE_RATE_USER -> mask |= 1 << SKETCH_USERS | 1 << SKETCH_CRASHED_USERS;
+                case ANR_RATE -> mask |= 1 << SKETCH_USERS | 1 << SKETCH_ANR_USERS;
+                case FOREGROUND_ANR_RATE -> mask |= 1 << SKETCH_USERS | 1 << SKETCH_FOREGROUND_ANR_USERS;
+                default ->
+                {
+                }
+            }
+        }
+        return mask;
+    }
+
     private static SessionsResult.Group group(final SessionsQuery query, final Map<String, Object> by,
         final Accumulator acc, final SessionStatusGroup status)
     {
         final Map<SessionField, Double> totals = new EnumMap<>(SessionField.class);
         final Map<SessionField, double[]> series = new EnumMap<>(SessionField.class);
+        final double[] totalEstimates = Accumulator.estimates(acc.totalUsers);
+        final double[][] seriesEstimates = new double[acc.series.length][];
+        if (query.includeSeries())
+        {
+            for (int i = 0; i < seriesEstimates.length; i++)
+            {
+                seriesEstimates[i] = Accumulator.estimates(acc.seriesUsers[i]);
+            }
+        }
         for (final SessionField field : query.fields())
         {
             if (query.includeTotals() || query.orderBy() == field)
             {
-                totals.put(field, Measures.value(field, acc.total, status, query.statuses()));
+                totals.put(field, Measures.value(field, acc.total, totalEstimates, status, query.statuses()));
             }
             if (query.includeSeries())
             {
                 final double[] values = new double[acc.series.length];
                 for (int i = 0; i < values.length; i++)
                 {
-                    values[i] = Measures.value(field, acc.series[i], status, query.statuses());
+                    values[i] = Measures.value(field, acc.series[i], seriesEstimates[i], status, query.statuses());
                 }
                 series.put(field, values);
             }

@@ -117,6 +117,16 @@ public final class HllSketches
             }
             return fromRegisters(registers);
         }
+        return HllSketch.heapify(Memory.wrap(couponSetImage(coupons, count)));
+    }
+
+    /**
+     * @param coupons coupons (at most {@link #MAX_SET_COUPONS}).
+     * @param count   how many.
+     * @return the library's compact SET image of them.
+     */
+    public static byte[] couponSetImage(final int[] coupons, final int count)
+    {
         final ByteBuffer image = ByteBuffer.allocate(SET_PREAMBLE_BYTES + 4 * count).order(ByteOrder.LITTLE_ENDIAN);
         image.put(0, (byte)3).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)5)
             .put(5, (byte)FLAG_COMPACT).put(6, (byte)0).put(7, (byte)MODE_HLL8_SET);
@@ -125,7 +135,7 @@ public final class HllSketches
         {
             image.putInt(SET_PREAMBLE_BYTES + 4 * i, coupons[i]);
         }
-        return HllSketch.heapify(Memory.wrap(image.array()));
+        return image.array();
     }
 
     /**
@@ -134,11 +144,20 @@ public final class HllSketches
      */
     public static HllSketch fromRegisters(final byte[] registers)
     {
+        return HllSketch.heapify(Memory.wrap(hllImage(registers)));
+    }
+
+    /**
+     * @param registers {@link #K} register bytes.
+     * @return the library's HLL_8 image over a copy of them.
+     */
+    public static byte[] hllImage(final byte[] registers)
+    {
         final ByteBuffer image = ByteBuffer.allocate(HLL_PREAMBLE_BYTES + K).order(ByteOrder.LITTLE_ENDIAN);
         image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
             .put(5, (byte)(FLAG_OUT_OF_ORDER | FLAG_REBUILD_KXQ)).put(6, (byte)0).put(7, (byte)MODE_HLL8_HLL);
         image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
-        return HllSketch.heapify(Memory.wrap(image.array()));
+        return image.array();
     }
 
     /**

@@ -57,8 +57,27 @@ public final class AggregateStore implements AutoCloseable
      */
     public AggregateValue get(final StoreKey key)
     {
+        return get(key, AggregateValue.ALL_SKETCHES);
+    }
+
+    /**
+     * @param key        a key.
+     * @param sketchMask sketches to decode.
+     * @return its value, or null.
+     */
+    public AggregateValue get(final StoreKey key, final int sketchMask)
+    {
         final byte[] bytes = map.get(key.toBytes());
-        return bytes == null ? null : AggregateValue.fromBytes(bytes);
+        return bytes == null ? null : AggregateValue.fromBytes(bytes, sketchMask);
+    }
+
+    /**
+     * @param key a key.
+     * @return its serialized value, or null.
+     */
+    public byte[] getBytes(final StoreKey key)
+    {
+        return map.get(key.toBytes());
     }
 
     /**
@@ -96,12 +115,28 @@ public final class AggregateStore implements AutoCloseable
     public void forEachInRange(final long project, final long widthSec, final long fromSec, final long toSec,
         final BiConsumer<StoreKey, AggregateValue> visitor)
     {
+        forEachInRange(project, widthSec, fromSec, toSec, AggregateValue.ALL_SKETCHES, visitor);
+    }
+
+    /**
+     * Visits a project's stored buckets of one width in {@code [fromSec, toSec)}, decoding only some sketches.
+     *
+     * @param project    project id.
+     * @param widthSec   bucket width.
+     * @param fromSec    first bucket start, inclusive.
+     * @param toSec      last bucket start, exclusive.
+     * @param sketchMask sketches to decode.
+     * @param visitor    receives each key and value.
+     */
+    public void forEachInRange(final long project, final long widthSec, final long fromSec, final long toSec,
+        final int sketchMask, final BiConsumer<StoreKey, AggregateValue> visitor)
+    {
         final NavigableSet<StoreKey> range = index.subSet(
             new StoreKey(project, widthSec, fromSec, Long.MIN_VALUE, Long.MIN_VALUE), true,
             new StoreKey(project, widthSec, toSec, Long.MIN_VALUE, Long.MIN_VALUE), false);
         for (final StoreKey key : range)
         {
-            final AggregateValue value = get(key);
+            final AggregateValue value = get(key, sketchMask);
             if (value != null)
             {
                 visitor.accept(key, value);

@@ -1,6 +1,7 @@
 package io.crashfree.aggregation.store;
 
 import io.crashfree.aggregation.live.LiveTableDescriptor;
+import io.crashfree.aggregation.sketch.CouponUnion;
 import io.crashfree.aggregation.sketch.HllSketches;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
@@ -28,6 +29,9 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  */
 public final class AggregateValue
 {
+    /** A mask selecting every user sketch. */
+    public static final int ALL_SKETCHES = (1 << SKETCHES) - 1;
+
     /** Generations remembered per value: enough to make any replayed flush idempotent. */
     public static final int MAX_GENERATIONS = 64;
 
@@ -39,8 +43,15 @@ public final class AggregateValue
     private long durationSumMs;
     private long durationMaxMs;
     private final long[] durationBuckets = new long[DURATION_BUCKET_COUNT];
-    private final Union[] users = new Union[SKETCHES];
+    // A sketch is held as the one source sketch it came from (never mutated, so it may be shared with the value it
+    // was merged from) until a second source arrives; then as a union. This spares queries a copy per merge.
+    private final HllSketch[] single = new HllSketch[SKETCHES];
+    private final Union[] unions = new Union[SKETCHES];
     private long[] generations = new long[0];
+    // Raw mode (queries): serialized sketch images, not decoded; see CouponUnion.
+    private byte[][] imageBytes;
+    private int[] imageOffset;
+    private int[] imageLength;
 
     /** Counter index of {@code sessions}. */
     public static final int SESSIONS_INDEX = 0;
@@ -124,7 +135,11 @@ public final class AggregateValue
      */
     public double estimate(final int sketch)
     {
-        return users[sketch] == null ? 0 : users[sketch].getEstimate();
+        if (unions[sketch] != null)
+        {
+            return unions[sketch].getEstimate();
+        }
+        return single[sketch] == null ? 0 : single[sketch].getEstimate();
     }
 
     /**
@@ -133,7 +148,8 @@ public final class AggregateValue
      */
     public HllSketch sketch(final int sketch)
     {
-        return users[sketch] == null ? HllSketches.empty() : users[sketch].getResult(TgtHllType.HLL_8);
+        final HllSketch view = view(sketch);
+        return view == null ? HllSketches.empty() : view;
     }
 
     /** @return whether this value already contains a generation. */
@@ -171,6 +187,21 @@ public final class AggregateValue
     public void addLiveRecord(final UnsafeBuffer buffer, final int off, final DenseReader readDense,
         final byte[] registers)
     {
+        addLiveRecord(buffer, off, readDense, registers, ALL_SKETCHES);
+    }
+
+    /**
+     * Adds a live record's content, reading only the sketches a caller needs.
+     *
+     * @param buffer     the live table's buffer.
+     * @param off        the record offset.
+     * @param readDense  reads a dense block's registers.
+     * @param registers  scratch of {@link HllSketches#K} bytes.
+     * @param sketchMask bit {@code s} set to read sketch {@code s}.
+     */
+    public void addLiveRecord(final UnsafeBuffer buffer, final int off, final DenseReader readDense,
+        final byte[] registers, final int sketchMask)
+    {
         for (int i = 0; i < COUNTERS; i++)
         {
             counters[i] += buffer.getLongVolatile(off + COUNTER_FIELDS[i]);
@@ -185,6 +216,10 @@ public final class AggregateValue
         final int[] coupons = new int[16];
         for (int s = 0; s < SKETCHES; s++)
         {
+            if ((sketchMask & (1 << s)) == 0)
+            {
+                continue;
+            }
             final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
             final int sparse = off + sparseOffset(s);
             int n = 0;
@@ -203,12 +238,90 @@ public final class AggregateValue
                 {
                     HllSketches.applyCoupon(registers, coupons[i]);
                 }
-                union(s).update(HllSketches.fromRegisters(registers));
+                add(s, HllSketches.fromRegisters(registers));
             }
             else if (n > 0)
             {
-                union(s).update(HllSketches.fromCoupons(coupons, n));
+                add(s, HllSketches.fromCoupons(coupons, n));
             }
+        }
+    }
+
+    /**
+     * Adds a live record's counters, and its sketches as serialized images (raw mode, for queries).
+     *
+     * @param buffer     the live table's buffer.
+     * @param off        the record offset.
+     * @param readDense  reads a dense block's registers.
+     * @param registers  scratch of {@link HllSketches#K} bytes.
+     * @param sketchMask sketches to include.
+     * @return a value holding the record's counters and images.
+     */
+    public static AggregateValue rawFromLiveRecord(final UnsafeBuffer buffer, final int off,
+        final DenseReader readDense, final byte[] registers, final int sketchMask)
+    {
+        final AggregateValue v = new AggregateValue();
+        v.addLiveRecord(buffer, off, readDense, registers, 0);
+        v.rawMode();
+        final int[] coupons = new int[16];
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if ((sketchMask & (1 << s)) == 0)
+            {
+                continue;
+            }
+            final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
+            int n = 0;
+            for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
+            {
+                final int c = buffer.getIntVolatile(off + sparseOffset(s) + 4 * i);
+                if (c != 0)
+                {
+                    coupons[n++] = c;
+                }
+            }
+            byte[] image = null;
+            if (dense >= 0)
+            {
+                readDense.read(dense, registers);
+                for (int i = 0; i < n; i++)
+                {
+                    HllSketches.applyCoupon(registers, coupons[i]);
+                }
+                image = HllSketches.hllImage(registers);
+            }
+            else if (n > 0)
+            {
+                image = HllSketches.couponSetImage(coupons, n);
+            }
+            if (image != null)
+            {
+                v.imageBytes[s] = image;
+                v.imageOffset[s] = 0;
+                v.imageLength[s] = image.length;
+            }
+        }
+        return v;
+    }
+
+    private void rawMode()
+    {
+        imageBytes = new byte[SKETCHES][];
+        imageOffset = new int[SKETCHES];
+        imageLength = new int[SKETCHES];
+    }
+
+    /**
+     * Adds this value's image of a sketch to a union (raw mode only).
+     *
+     * @param sketch sketch index.
+     * @param union  the union.
+     */
+    public void addImageTo(final int sketch, final CouponUnion union)
+    {
+        if (imageBytes != null && imageBytes[sketch] != null)
+        {
+            union.addImage(imageBytes[sketch], imageOffset[sketch], imageLength[sketch]);
         }
     }
 
@@ -230,6 +343,17 @@ public final class AggregateValue
      */
     public void merge(final AggregateValue other)
     {
+        merge(other, ALL_SKETCHES);
+    }
+
+    /**
+     * Adds another value, merging only the selected sketches.
+     *
+     * @param other      the value to add.
+     * @param sketchMask bit {@code s} set to merge sketch {@code s}.
+     */
+    public void merge(final AggregateValue other, final int sketchMask)
+    {
         for (int i = 0; i < COUNTERS; i++)
         {
             counters[i] += other.counters[i];
@@ -243,20 +367,40 @@ public final class AggregateValue
         }
         for (int s = 0; s < SKETCHES; s++)
         {
-            if (other.users[s] != null)
+            if ((sketchMask & (1 << s)) != 0)
             {
-                union(s).update(other.users[s].getResult(TgtHllType.HLL_8));
+                final HllSketch view = other.view(s);
+                if (view != null)
+                {
+                    add(s, view);
+                }
             }
         }
     }
 
-    private Union union(final int sketch)
+    private void add(final int s, final HllSketch sketch)
     {
-        if (users[sketch] == null)
+        if (unions[s] != null)
         {
-            users[sketch] = HllSketches.newUnion();
+            unions[s].update(sketch);
         }
-        return users[sketch];
+        else if (single[s] == null)
+        {
+            single[s] = sketch;
+        }
+        else
+        {
+            final Union union = HllSketches.newUnion();
+            union.update(single[s]);
+            union.update(sketch);
+            unions[s] = union;
+            single[s] = null;
+        }
+    }
+
+    private HllSketch view(final int s)
+    {
+        return unions[s] != null ? unions[s].getResult(TgtHllType.HLL_8) : single[s];
     }
 
     /** @return the serialized form. */
@@ -266,8 +410,8 @@ public final class AggregateValue
         int size = 1 + 8 * (COUNTERS + 3 + DURATION_BUCKET_COUNT) + 4 + 8 * generations.length;
         for (int s = 0; s < SKETCHES; s++)
         {
-            sketches[s] = users[s] == null || users[s].isEmpty() ? new byte[0] :
-                users[s].getResult(TgtHllType.HLL_8).toCompactByteArray();
+            final HllSketch view = view(s);
+            sketches[s] = view == null || view.isEmpty() ? new byte[0] : view.toCompactByteArray();
             size += 4 + sketches[s].length;
         }
         final ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
@@ -299,6 +443,27 @@ public final class AggregateValue
      */
     public static AggregateValue fromBytes(final byte[] bytes)
     {
+        return fromBytes(bytes, ALL_SKETCHES);
+    }
+
+    /**
+     * @param bytes      a serialized value.
+     * @param sketchMask bit {@code s} set to decode sketch {@code s} (the others are skipped unread).
+     * @return the value.
+     */
+    public static AggregateValue fromBytes(final byte[] bytes, final int sketchMask)
+    {
+        return fromBytes(bytes, sketchMask, false);
+    }
+
+    /**
+     * @param bytes      a serialized value.
+     * @param sketchMask sketches to keep.
+     * @param raw        keep the sketches as undecoded images (for {@link #addImageTo}) instead of heapifying them.
+     * @return the value.
+     */
+    public static AggregateValue fromBytes(final byte[] bytes, final int sketchMask, final boolean raw)
+    {
         final ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (in.get() != FORMAT_VERSION)
         {
@@ -321,14 +486,29 @@ public final class AggregateValue
         {
             v.generations[i] = in.getLong();
         }
+        if (raw)
+        {
+            v.rawMode();
+        }
         for (int s = 0; s < SKETCHES; s++)
         {
-            final byte[] sketch = new byte[in.getInt()];
-            in.get(sketch);
-            if (sketch.length > 0)
+            final int length = in.getInt();
+            if ((sketchMask & (1 << s)) == 0 || length == 0)
             {
-                v.union(s).update(HllSketch.heapify(sketch));
+                in.position(in.position() + length);
+                continue;
             }
+            if (raw)
+            {
+                v.imageBytes[s] = bytes;
+                v.imageOffset[s] = in.position();
+                v.imageLength[s] = length;
+                in.position(in.position() + length);
+                continue;
+            }
+            v.single[s] = HllSketch.heapify(org.apache.datasketches.memory.Memory.wrap(bytes)
+                .region(in.position(), length));
+            in.position(in.position() + length);
         }
         return v;
     }
