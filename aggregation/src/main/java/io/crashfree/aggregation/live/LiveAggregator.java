@@ -122,7 +122,7 @@ public final class LiveAggregator implements SessionSink
         for (int i = 0, n = batch.updateCount(); i < n; i++)
         {
             final SessionUpdate u = batch.update(i);
-            if ((u.errors() > 0 || u.status().isError()) && dedup.fill(Math.floorDiv(u.startedMs(), DAY_MS)) >= 1.0)
+            if (!u.dropped() && (u.errors() > 0 || u.status().isError()) && dedup.fill(Math.floorDiv(u.startedMs(), DAY_MS)) >= 1.0)
             {
                 return false;
             }
@@ -142,6 +142,10 @@ public final class LiveAggregator implements SessionSink
 
     private boolean foldUpdate(final long project, final SessionUpdate u, final long nowMs, final NameCache cache)
     {
+        if (u.dropped())
+        {
+            return true;
+        }
         final long startedMs = u.startedMs();
         if (!inWindow(startedMs, nowMs))
         {
@@ -276,7 +280,7 @@ public final class LiveAggregator implements SessionSink
         for (int i = 0, n = item.entryCount(); i < n; i++)
         {
             final AggregateEntry e = item.entry(i);
-            if (!inWindow(e.startedMs(), nowMs))
+            if (e.dropped() || !inWindow(e.startedMs(), nowMs))
             {
                 continue;
             }

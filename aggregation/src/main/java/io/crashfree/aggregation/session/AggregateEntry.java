@@ -6,6 +6,7 @@ package io.crashfree.aggregation.session;
  */
 public final class AggregateEntry
 {
+    private boolean dropped;
     private long startedMs;
     private boolean hasDid;
     private long didHashLow;
@@ -25,6 +26,7 @@ public final class AggregateEntry
     /** Restores the protocol's defaults. */
     public void reset()
     {
+        dropped = false;
         startedMs = SessionUpdate.NO_TIME;
         hasDid = false;
         didHashLow = 0;
@@ -36,9 +38,22 @@ public final class AggregateEntry
         crashed = 0;
     }
 
+    /** @return whether validation or an inbound filter dropped it (the sink skips it). */
+    public boolean dropped()
+    {
+        return dropped;
+    }
+
+    /** Marks it dropped: the sink skips it. */
+    public void drop()
+    {
+        dropped = true;
+    }
+
     /** Copies another entry into this one. */
     public void copyFrom(final AggregateEntry o)
     {
+        dropped = o.dropped;
         startedMs = o.startedMs;
         hasDid = o.hasDid;
         didHashLow = o.didHashLow;

@@ -7,6 +7,7 @@ package io.crashfree.aggregation.session;
  */
 public final class SessionUpdate
 {
+    private boolean dropped;
     /** Marks an absent timestamp. */
     public static final long NO_TIME = Long.MIN_VALUE;
 
@@ -36,6 +37,7 @@ public final class SessionUpdate
     /** Restores every field to the protocol's default. */
     public void reset()
     {
+        dropped = false;
         attributes.reset();
         hasSid = false;
         sidHashLow = 0;
@@ -54,10 +56,23 @@ public final class SessionUpdate
         abnormalMechanism = AbnormalMechanism.NONE;
     }
 
+    /** @return whether validation or an inbound filter dropped it (the sink skips it). */
+    public boolean dropped()
+    {
+        return dropped;
+    }
+
+    /** Marks it dropped: the sink skips it. */
+    public void drop()
+    {
+        dropped = true;
+    }
+
     /** Copies another update into this one (tests and hand-offs). */
     public void copyFrom(final SessionUpdate o)
     {
         attributes.copyFrom(o.attributes);
+        dropped = o.dropped;
         hasSid = o.hasSid;
         sidHashLow = o.sidHashLow;
         sidHashHigh = o.sidHashHigh;
