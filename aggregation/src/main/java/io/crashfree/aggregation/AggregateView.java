@@ -68,44 +68,9 @@ public final class AggregateView
     public Map<StoreKey, AggregateValue> read(final long project, final long widthSec, final long requestedFromSec,
         final long toSec, final long nowMs, final int sketchMask)
     {
-        final long fromSec = widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
-            Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
-        if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
-        {
-            throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
-        }
         final Map<StoreKey, AggregateValue> result = new HashMap<>();
-        final byte[] registers = new byte[HllSketches.K];
-        lock.readLock().lock();
-        try
-        {
-            store.forEachInRange(project, widthSec, fromSec, toSec, sketchMask,
-                (key, value) -> result.merge(key, value, (a, b) -> merged(a, b, sketchMask)));
-            final var b = table.buffer();
-            for (int i = 0, n = table.capacity(); i < n; i++)
-            {
-                final int off = LiveTable.recordOffset(i);
-                final int state = table.state(off);
-                if ((state != STATE_READY && state != STATE_SEALED) || b.getLong(off + PROJECT) != project)
-                {
-                    continue;
-                }
-                final long bucket = Math.floorDiv(b.getLong(off + BUCKET), widthSec) * widthSec;
-                if (bucket < fromSec || bucket >= toSec)
-                {
-                    continue;
-                }
-                final StoreKey key = new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
-                    b.getLong(off + ENVIRONMENT));
-                final AggregateValue value = new AggregateValue();
-                value.addLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask);
-                result.merge(key, value, (x, y) -> merged(x, y, sketchMask));
-            }
-        }
-        finally
-        {
-            lock.readLock().unlock();
-        }
+        scan(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, false,
+            (key, value) -> result.merge(key, value, (a, b) -> merged(a, b, sketchMask)));
         return result;
     }
 
@@ -135,6 +100,12 @@ public final class AggregateView
     public void forEachPart(final long project, final long widthSec, final long requestedFromSec, final long toSec,
         final long nowMs, final int sketchMask, final PartVisitor visitor)
     {
+        scan(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, true, visitor);
+    }
+
+    private void scan(final long project, final long widthSec, final long requestedFromSec, final long toSec,
+        final long nowMs, final int sketchMask, final boolean raw, final PartVisitor visitor)
+    {
         if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
         {
             throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
@@ -152,7 +123,7 @@ public final class AggregateView
                 final byte[] bytes = store.getBytes(key);
                 if (bytes != null)
                 {
-                    visitor.onPart(key, AggregateValue.fromBytes(bytes, sketchMask, true));
+                    visitor.onPart(key, AggregateValue.fromBytes(bytes, sketchMask, raw));
                 }
             }
             final var b = table.buffer();
@@ -169,9 +140,19 @@ public final class AggregateView
                 {
                     continue;
                 }
-                visitor.onPart(new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
-                    b.getLong(off + ENVIRONMENT)),
-                    AggregateValue.rawFromLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask));
+                final StoreKey key = new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
+                    b.getLong(off + ENVIRONMENT));
+                if (raw)
+                {
+                    visitor.onPart(key,
+                        AggregateValue.rawFromLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask));
+                }
+                else
+                {
+                    final AggregateValue value = new AggregateValue();
+                    value.addLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask);
+                    visitor.onPart(key, value);
+                }
             }
         }
         finally
@@ -186,8 +167,7 @@ public final class AggregateView
      */
     public long fineRetentionStartSec(final long nowMs)
     {
-        return Math.floorDiv(nowMs / 1000 - settings.fineRetentionSec(), settings.bucketWidthSec()) *
-            settings.bucketWidthSec() + settings.bucketWidthSec();
+        return settings.fineRetentionStartSec(nowMs);
     }
 
     private static AggregateValue merged(final AggregateValue a, final AggregateValue b, final int sketchMask)

@@ -44,6 +44,16 @@ public record AggregationSettings(
     public static final int COARSE_WIDTH_SEC = 3600;
 
     /**
+     * @param nowMs now.
+     * @return the first fine bucket start still kept, epoch seconds: older fine buckets live only in the hourly
+     *         roll-ups (the flusher writes them there, readers do not serve them at fine resolution).
+     */
+    public long fineRetentionStartSec(final long nowMs)
+    {
+        return Math.floorDiv(nowMs / 1000 - fineRetentionSec, bucketWidthSec) * bucketWidthSec + bucketWidthSec;
+    }
+
+    /**
      * @param dataDir a data directory.
      * @return the defaults (DESIGN.md: 60 s buckets for 48 h, 1 h buckets for 90 days, 5-day window).
      */

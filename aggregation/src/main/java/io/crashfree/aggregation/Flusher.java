@@ -142,7 +142,7 @@ public final class Flusher
 
         final AggregateValue value = new AggregateValue();
         value.addLiveRecord(b, off, table.arena()::copyRegisters, registers);
-        if (bucketSec >= fineRetentionStartSec(nowMs))
+        if (bucketSec >= settings.fineRetentionStartSec(nowMs))
         {
             mergeInto(new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment), value,
                 generation);
@@ -153,12 +153,6 @@ public final class Flusher
             generation);
         table.free(off);
         return true;
-    }
-
-    private long fineRetentionStartSec(final long nowMs)
-    {
-        return Math.floorDiv(nowMs / 1000 - settings.fineRetentionSec(), settings.bucketWidthSec()) *
-            settings.bucketWidthSec() + settings.bucketWidthSec();
     }
 
     private void mergeInto(final StoreKey key, final AggregateValue value, final long generation)
@@ -187,7 +181,7 @@ public final class Flusher
         }
         dedup.retireBefore(today - windowDays - 1);
 
-        final long fineCutoffSec = fineRetentionStartSec(nowMs);
+        final long fineCutoffSec = settings.fineRetentionStartSec(nowMs);
         final long coarseCutoffSec = nowMs / 1000 - settings.coarseRetentionSec();
         final List<StoreKey> expired = new ArrayList<>();
         for (final StoreKey key : store.keys())
