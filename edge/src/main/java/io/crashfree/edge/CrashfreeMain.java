@@ -77,6 +77,10 @@ public final class CrashfreeMain
             return;
         }
 
+        if (configFile != null)
+        {
+            node.watchConfig(configFile);
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

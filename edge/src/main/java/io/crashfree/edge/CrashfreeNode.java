@@ -2,7 +2,9 @@ package io.crashfree.edge;
 
 import io.crashfree.aggregation.Aggregation;
 import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
+import io.crashfree.filters.config.FilterConfigException;
 import io.crashfree.edge.config.ProjectConfig;
 import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
@@ -13,9 +15,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A running node: the data directory, the HTTP edge, and the sink that sessions are folded into.
@@ -160,6 +164,82 @@ public final class CrashfreeNode implements AutoCloseable
             }
         }
         return dsns;
+    }
+
+    /**
+     * Replaces the validation and inbound filter settings while the node runs; a bad setting is rejected and the old
+     * settings stay in force.
+     *
+     * @param filterValues the filter keys ({@code validation.*}, {@code project.<id>.filters.*}) and values.
+     * @return null when applied, else the message naming the bad key.
+     */
+    public String reloadFilters(final Map<String, String> filterValues)
+    {
+        try
+        {
+            context.filters().reload(filterValues);
+            return null;
+        }
+        catch (final FilterConfigException ex)
+        {
+            metrics.onFilterReloadRejected();
+            return ex.getMessage();
+        }
+    }
+
+    /**
+     * Watches the configuration file and reloads the filter settings whenever it changes (polling its modification
+     * time once a second on a daemon thread; control plane).
+     *
+     * @param file the configuration file the node was started from.
+     */
+    public void watchConfig(final Path file)
+    {
+        final Thread watcher = new Thread(() ->
+        {
+            long seen = modified(file);
+            while (!Thread.currentThread().isInterrupted())
+            {
+                try
+                {
+                    Thread.sleep(1000);
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                final long now = modified(file);
+                if (now != seen)
+                {
+                    seen = now;
+                    try
+                    {
+                        final String problem = reloadFilters(ConfigLoader.filterValues(file));
+                        System.out.println(problem == null ? "crashfree: filter settings reloaded from " + file :
+                            "crashfree: filter settings rejected, the old settings stay in force: " + problem);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        metrics.onFilterReloadRejected();
+                        System.out.println("crashfree: cannot reload " + file + ": " + ex.getMessage());
+                    }
+                }
+            }
+        }, "crashfree-config-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static long modified(final Path file)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(file).toMillis();
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
     }
 
     /** @return the operational metrics. */

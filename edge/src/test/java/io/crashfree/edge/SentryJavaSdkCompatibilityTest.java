@@ -158,7 +158,7 @@ class SentryJavaSdkCompatibilityTest
     void startNode() throws InterruptedException
     {
         sink = new RecordingSessionSink();
-        node = TestNodes.start(dataDir, sink, Map.of());
+        node = TestNodes.start(dataDir, sink, Map.of(), java.time.Clock.systemUTC()); // the SDK stamps real time
     }
 
     @AfterEach

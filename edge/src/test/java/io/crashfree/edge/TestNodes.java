@@ -21,6 +21,10 @@ public final class TestNodes
     /** Public key of project 7. */
     public static final String KEY_7 = "77777777777777777777777777777777";
 
+    /** A clock fixed shortly after the SDK captures were taken. */
+    public static final Clock CAPTURE_CLOCK = Clock.fixed(java.time.Instant.parse("2026-11-25T11:30:00Z"),
+        java.time.ZoneOffset.UTC);
+
     private TestNodes()
     {
     }
@@ -34,7 +38,22 @@ public final class TestNodes
     public static CrashfreeNode start(final Path dataDir, final SessionSink sink, final Map<String, String> overrides)
         throws InterruptedException
     {
-        return CrashfreeNode.start(config(dataDir, overrides), sink, Clock.systemUTC());
+        // Recorded-sink tests send fixed envelopes captured on 2026-11-25: a clock just after the capture keeps them
+        // inside validation's 5-day window and away from clock-drift correction, whenever the tests run.
+        return CrashfreeNode.start(config(dataDir, overrides), sink, CAPTURE_CLOCK);
+    }
+
+    /**
+     * @param dataDir   the node's data directory (a JUnit temp dir).
+     * @param sink      where sessions go.
+     * @param overrides extra settings.
+     * @param clock     the node's clock (the real one for tests whose clients send current timestamps).
+     * @return a started node with projects 42 and 7.
+     */
+    public static CrashfreeNode start(final Path dataDir, final SessionSink sink, final Map<String, String> overrides,
+        final Clock clock) throws InterruptedException
+    {
+        return CrashfreeNode.start(config(dataDir, overrides), sink, clock);
     }
 
     /**

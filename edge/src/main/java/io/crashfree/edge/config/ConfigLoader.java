@@ -1,6 +1,9 @@
 package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.filters.config.FilterConfigException;
+import io.crashfree.filters.config.FilterSettings;
+import io.crashfree.filters.config.FilterSettingsParser;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -109,11 +112,16 @@ public final class ConfigLoader
         final Map<String, String> merged = new HashMap<>(DEFAULTS);
         final Map<Long, String> projectNames = new TreeMap<>();
         final Map<Long, List<String>> projectKeys = new TreeMap<>();
+        final Map<String, String> filterValues = new TreeMap<>();
         for (final Map.Entry<String, String> e : values.entrySet())
         {
             final String key = e.getKey();
             final Matcher m = PROJECT_KEY.matcher(key);
-            if (m.matches())
+            if (FilterSettingsParser.isOwnKey(key))
+            {
+                filterValues.put(key, e.getValue());
+            }
+            else if (m.matches())
             {
                 final long id = projectId(key, m.group(1));
                 if (m.group(2).equals("name"))
@@ -132,7 +140,8 @@ public final class ConfigLoader
             else
             {
                 throw new ConfigException("unknown configuration key: " + key + " (known keys: " +
-                    String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys)");
+                    String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys, " +
+                    "project.<id>.filters.*, validation.*)");
             }
         }
 
@@ -198,7 +207,9 @@ public final class ConfigLoader
             List.copyOf(projects),
             aggregation,
             queryTokens(merged, "query.tokens", owners.keySet()),
-            intValue(merged, "query.threads", 1, 64));
+            intValue(merged, "query.threads", 1, 64),
+            filters(filterValues),
+            Map.copyOf(filterValues));
     }
 
     private static long projectId(final String key, final String text)
@@ -257,6 +268,51 @@ public final class ConfigLoader
             // reported below
         }
         throw new ConfigException(key + " must be an integer between " + min + " and " + max + ": " + key + "=" + v);
+    }
+
+    /**
+     * @param filterValues the keys the filters module owns ({@code validation.*}, {@code project.<id>.filters.*}).
+     * @return the compiled filter settings.
+     * @throws ConfigException naming the key when a value is bad.
+     */
+    public static FilterSettings filters(final Map<String, String> filterValues)
+    {
+        try
+        {
+            return FilterSettingsParser.parse(filterValues);
+        }
+        catch (final FilterConfigException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
+    }
+
+    /**
+     * Reads only the filter keys of a configuration file (for reloading them while the node runs).
+     *
+     * @param file the configuration file.
+     * @return the filter keys and values.
+     */
+    public static Map<String, String> filterValues(final Path file)
+    {
+        final Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            props.load(reader);
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            throw new ConfigException("cannot read configuration file " + file + ": " + ex.getMessage());
+        }
+        final Map<String, String> values = new TreeMap<>();
+        for (final String name : props.stringPropertyNames())
+        {
+            if (FilterSettingsParser.isOwnKey(name))
+            {
+                values.put(name, props.getProperty(name).trim());
+            }
+        }
+        return values;
     }
 
     private static List<String> queryTokens(final Map<String, String> values, final String key,

@@ -1,9 +1,11 @@
 package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.filters.config.FilterSettings;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The validated configuration of a node. Built only by {@link ConfigLoader}, which rejects unknown keys and bad
@@ -23,6 +25,8 @@ import java.util.List;
  * @param aggregation               the {@code aggregation.*} settings.
  * @param queryTokens               {@code query.tokens}: bearer tokens that may read the query API.
  * @param queryThreads              {@code query.threads}: threads that run queries (off the event loops).
+ * @param filters                   compiled {@code validation.*} and {@code project.<id>.filters.*} settings.
+ * @param filterValues              those keys as given (reloads compare against them).
  */
 public record NodeConfig(
     String httpHost,
@@ -37,7 +41,9 @@ public record NodeConfig(
     List<ProjectConfig> projects,
     AggregationSettings aggregation,
     List<String> queryTokens,
-    int queryThreads)
+    int queryThreads,
+    FilterSettings filters,
+    Map<String, String> filterValues)
 {
     /**
      * @param id project id.

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 import io.crashfree.aggregation.Aggregation;
 import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.filters.config.FilterSettingsHolder;
 import io.crashfree.edge.query.QueryService;
 
 import java.time.Clock;
@@ -33,6 +34,7 @@ public final class EdgeContext
     private final Aggregation aggregation;
     private final QueryService queries;
     private final ExecutorService queryExecutor;
+    private final FilterSettingsHolder filters;
 
     /**
      * @param config   validated configuration.
@@ -54,6 +56,7 @@ public final class EdgeContext
     {
         this.config = config;
         this.metrics = metrics;
+        this.filters = new FilterSettingsHolder(config.filters());
         this.aggregation = aggregation;
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         final AtomicInteger threadIds = new AtomicInteger();
@@ -73,7 +76,7 @@ public final class EdgeContext
             @Override
             protected IngestWorker initialValue()
             {
-                return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics);
+                return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics, filters);
             }
         };
     }
@@ -100,6 +103,12 @@ public final class EdgeContext
     public ErrorLog errors()
     {
         return errors;
+    }
+
+    /** @return the filter settings in force (swapped atomically on reload). */
+    public FilterSettingsHolder filters()
+    {
+        return filters;
     }
 
     /** @return the operational metrics. */

@@ -3,6 +3,7 @@ package io.crashfree.edge.http;
 import io.crashfree.edge.ingest.BodyDecompressor;
 import io.crashfree.edge.ingest.IngestWorker;
 import io.crashfree.edge.ingest.Rejection;
+import io.crashfree.edge.ingest.RequestOrigin;
 import io.crashfree.edge.ingest.SentryAuth;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,6 +52,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private Rejection pending;
     private boolean pendingCors;
     private boolean queryInFlight;
+    private final RequestOrigin origin = new RequestOrigin();
     private final ArrayDeque<Object> queuedWhileQuerying = new ArrayDeque<>();
 
     EdgeHandler(final EdgeContext context)
@@ -62,6 +64,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         worker = context.worker();
+        origin.onConnected(ctx.channel().remoteAddress());
     }
 
     @Override
@@ -205,11 +208,16 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         CharSequence authorization = null;
         int authorizationCount = 0;
         CharSequence contentEncoding = null;
+        origin.reset();
         final Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext())
         {
             final Map.Entry<CharSequence, CharSequence> h = it.next();
             final CharSequence name = h.getKey();
+            if (origin.onHeader(name, h.getValue()))
+            {
+                continue;
+            }
             if (X_SENTRY_AUTH.contentEqualsIgnoreCase(name))
             {
                 if (xSentryAuthCount++ == 0)
@@ -378,7 +386,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         try
         {
             final Rejection r = worker.process(projectId, authFromEnvelope, encoding,
-                buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis());
+                buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis(),
+                origin);
             if (r == null)
             {
                 context.counters().onResponse(200);

@@ -6,6 +6,14 @@ import io.crashfree.aggregation.session.SessionBatch;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.edge.config.NodeConfig;
 import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.aggregation.session.SessionAggregates;
+import io.crashfree.aggregation.session.SessionUpdate;
+import io.crashfree.filters.DropReason;
+import io.crashfree.filters.SessionFilter;
+import io.crashfree.filters.SessionUpdateView;
+import io.crashfree.filters.config.FilterSettingsHolder;
+import io.crashfree.filters.ip.ClientIpResolver;
+import io.crashfree.filters.ip.MutableIpAddress;
 
 /**
  * One event-loop thread's ingest machinery: auth parser, decompressor, envelope decoder and the reusable batch.
@@ -29,6 +37,11 @@ public final class IngestWorker
     private final SessionSink sink;
     private final IngestCounters counters;
     private final NodeMetrics metrics;
+    private final FilterSettingsHolder filterSettings;
+    private final SessionFilter filter = new SessionFilter();
+    private final MutableIpAddress clientIp = new MutableIpAddress();
+    private final FilterViews.UpdateView updateView = new FilterViews.UpdateView();
+    private final FilterViews.AggregatesView aggregatesView;
     private final SentryAuth auth = new SentryAuth();
     private final BodyDecompressor decompressor;
     private final EnvelopeDecoder decoder;
@@ -42,6 +55,7 @@ public final class IngestWorker
      * @param sink        where valid envelopes' sessions go.
      * @param counters    shared counters.
      * @param metrics     latency recorders.
+     * @param filters     validation and inbound filter settings in force.
      */
     public IngestWorker(
         final NodeConfig config,
@@ -49,9 +63,12 @@ public final class IngestWorker
         final ProjectDirectory projects,
         final SessionSink sink,
         final IngestCounters counters,
-        final NodeMetrics metrics)
+        final NodeMetrics metrics,
+        final FilterSettingsHolder filters)
     {
         this.metrics = metrics;
+        this.filterSettings = filters;
+        this.aggregatesView = new FilterViews.AggregatesView(metrics::onDropped);
         this.projects = projects;
         this.sink = sink;
         this.counters = counters;
@@ -103,6 +120,7 @@ public final class IngestWorker
      * @param offset           first byte.
      * @param length           number of bytes.
      * @param nowMs            receive time.
+     * @param client           where the request came from (client IP headers, peer, user agent).
      * @return null when folded (answer {@code 200}), else the rejection.
      */
     public Rejection process(
@@ -112,7 +130,8 @@ public final class IngestWorker
         final byte[] body,
         final int offset,
         final int length,
-        final long nowMs)
+        final long nowMs,
+        final RequestOrigin client)
     {
         counters.onBytesIn(length);
         byte[] buf = body;
@@ -155,6 +174,7 @@ public final class IngestWorker
                 return r;
             }
         }
+        applyFilters(projectId, nowMs, client);
         final long foldStart = System.nanoTime();
         final boolean folded = sink.tryFold(batch);
         metrics.onFold(System.nanoTime() - foldStart);
@@ -173,6 +193,41 @@ public final class IngestWorker
         }
         counters.onAccepted(batch.updateCount(), aggregateSessions, decoder.skippedItems());
         return null;
+    }
+
+    /**
+     * Validation, normalization and inbound filters on every session of the batch: dropped records are marked (the
+     * sink skips them) and counted by reason; kept ones are normalized in place.
+     */
+    private void applyFilters(final long projectId, final long nowMs, final RequestOrigin client)
+    {
+        ClientIpResolver.tryResolve(client.cfConnectingIp, client.vercelForwardedFor, client.sentryForwardedFor,
+            client.forwardedFor, client.peer, clientIp);
+        filter.beginEnvelope(filterSettings.current(), projectId, nowMs,
+            batch.sentAtMs() == SessionUpdate.NO_TIME ? SessionUpdateView.NO_TIME : batch.sentAtMs(), clientIp,
+            client.userAgent);
+        for (int i = 0, n = batch.updateCount(); i < n; i++)
+        {
+            final SessionUpdate update = batch.update(i);
+            final DropReason reason = filter.filterUpdate(updateView.wrap(update));
+            if (reason != null)
+            {
+                update.drop();
+                metrics.onDropped(reason, 1);
+            }
+        }
+        for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
+        {
+            final SessionAggregates item = batch.aggregates(i);
+            final DropReason reason = filter.filterAggregates(aggregatesView.wrap(item));
+            if (reason != null)
+            {
+                for (int j = 0; j < item.entryCount(); j++)
+                {
+                    aggregatesView.removeEntry(j, reason); // counts each entry's sessions once
+                }
+            }
+        }
     }
 
     /** @return the rejection of the last {@link #checkRequestAuth} that refused. */

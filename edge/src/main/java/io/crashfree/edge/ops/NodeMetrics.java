@@ -3,6 +3,7 @@ package io.crashfree.edge.ops;
 import io.crashfree.aggregation.Aggregation;
 import io.crashfree.edge.ErrorLog;
 import io.crashfree.edge.ingest.IngestCounters;
+import io.crashfree.filters.DropReason;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -30,7 +31,17 @@ public final class NodeMetrics
     private Histogram foldInterval;
     private Histogram queryInterval;
     private final ConcurrentHashMap<String, LongAdder> otherRequests = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
+    private final LongAdder[] dropsByReason = new LongAdder[DropReason.count()];
+    private final LongAdder filterReloadFailures = new LongAdder();
+
+    /** Creates empty metrics. */
+    public NodeMetrics()
+    {
+        for (int i = 0; i < dropsByReason.length; i++)
+        {
+            dropsByReason[i] = new LongAdder();
+        }
+    }
 
     /** @param nanos one envelope's fold into the aggregates. */
     public void onFold(final long nanos)
@@ -56,14 +67,29 @@ public final class NodeMetrics
     }
 
     /**
-     * Counts dropped sessions by reason.
+     * Counts dropped sessions by reason (event loops; no allocation).
      *
-     * @param reason metric name of the reason.
+     * @param reason why.
      * @param count  sessions dropped.
      */
-    public void onDropped(final String reason, final long count)
+    public void onDropped(final DropReason reason, final long count)
     {
-        drops.computeIfAbsent(reason, k -> new LongAdder()).add(count);
+        dropsByReason[reason.id()].add(count);
+    }
+
+    /**
+     * @param reason a reason.
+     * @return sessions dropped for it since start.
+     */
+    public long dropped(final DropReason reason)
+    {
+        return dropsByReason[reason.id()].sum();
+    }
+
+    /** Counts a filter reload that was rejected (the old settings stayed in force). */
+    public void onFilterReloadRejected()
+    {
+        filterReloadFailures.increment();
     }
 
     /**
@@ -109,7 +135,10 @@ public final class NodeMetrics
             .append('\n');
         header(out, "crashfree_sessions_dropped_total", "counter", "Sessions dropped, by reason.");
         final Map<String, Long> dropped = new TreeMap<>();
-        drops.forEach((k, v) -> dropped.put(k, v.sum()));
+        for (int i = 0; i < dropsByReason.length; i++)
+        {
+            dropped.put(DropReason.fromId(i).metricName(), dropsByReason[i].sum());
+        }
         if (aggregation != null)
         {
             dropped.merge("outside-window", aggregation.sink().droppedOutsideWindow(), Long::sum);
@@ -122,6 +151,8 @@ public final class NodeMetrics
         counter(out, "crashfree_decode_failures_total", "Bodies or envelopes that could not be decoded.",
             ingest.decodeFailures());
         counter(out, "crashfree_errors_total", "Internal faults (logged once each).", errors.errorCount());
+        counter(out, "crashfree_filter_reloads_rejected_total",
+            "Filter setting reloads rejected (the old settings stayed in force).", filterReloadFailures.sum());
 
         quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
         quantiles(out, "crashfree_query_latency_seconds", "Time to answer one query.", queryTotal);
