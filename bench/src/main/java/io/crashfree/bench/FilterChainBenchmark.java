@@ -2,9 +2,9 @@ package io.crashfree.bench;
 
 import io.crashfree.aggregation.session.SessionStatus;
 import io.crashfree.aggregation.session.SessionUpdate;
+import io.crashfree.edge.ingest.FilterViews;
 import io.crashfree.filters.DropReason;
 import io.crashfree.filters.SessionFilter;
-import io.crashfree.filters.SessionUpdateView;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.filters.config.FilterSettingsParser;
 import io.crashfree.filters.ip.ClientIpResolver;
@@ -65,7 +65,7 @@ public class FilterChainBenchmark
     private MutableIpAddress peer;
     private MutableIpAddress clientIp;
     private SessionUpdate update;
-    private UpdateView view;
+    private FilterViews.UpdateView view;
     private long nowMs;
     private byte[] userAgentBytes;
     private Matcher crawlerRegex;
@@ -94,7 +94,7 @@ public class FilterChainBenchmark
         update.attributes().environment().set("production".toCharArray(), 0, 10);
         update.init(true);
         update.status(SessionStatus.OK);
-        view = new UpdateView();
+        view = new FilterViews.UpdateView();
         userAgentBytes = USER_AGENT.getBytes(StandardCharsets.US_ASCII);
         distinctAgents = new String[DISTINCT_AGENTS];
         for (int i = 0; i < DISTINCT_AGENTS; i++)
@@ -175,150 +175,6 @@ public class FilterChainBenchmark
         else
         {
             update.attributes().userAgent().clear();
-        }
-    }
-
-    /** The adapter the edge writes: {@link SessionUpdateView} as a flyweight over its {@link SessionUpdate}. */
-    static final class UpdateView implements SessionUpdateView
-    {
-        private SessionUpdate update;
-
-        UpdateView wrap(final SessionUpdate update)
-        {
-            this.update = update;
-            return this;
-        }
-
-        @Override
-        public boolean hasRelease()
-        {
-            return update.attributes().release().isPresent();
-        }
-
-        @Override
-        public byte[] releaseBytes()
-        {
-            return update.attributes().release().bytes();
-        }
-
-        @Override
-        public int releaseLength()
-        {
-            return update.attributes().release().lengthBytes();
-        }
-
-        @Override
-        public boolean hasEnvironment()
-        {
-            return update.attributes().environment().isPresent();
-        }
-
-        @Override
-        public byte[] environmentBytes()
-        {
-            return update.attributes().environment().bytes();
-        }
-
-        @Override
-        public int environmentLength()
-        {
-            return update.attributes().environment().lengthBytes();
-        }
-
-        @Override
-        public void removeEnvironment()
-        {
-            update.attributes().environment().clear();
-        }
-
-        @Override
-        public boolean hasIpAddress()
-        {
-            return update.attributes().ipAddress().isPresent();
-        }
-
-        @Override
-        public byte[] ipAddressBytes()
-        {
-            return update.attributes().ipAddress().bytes();
-        }
-
-        @Override
-        public int ipAddressLength()
-        {
-            return update.attributes().ipAddress().lengthBytes();
-        }
-
-        @Override
-        public void ipAddress(final byte[] src, final int offset, final int length)
-        {
-            update.attributes().ipAddress().setBytes(src, offset, length);
-        }
-
-        @Override
-        public void removeIpAddress()
-        {
-            update.attributes().ipAddress().clear();
-        }
-
-        @Override
-        public boolean hasUserAgent()
-        {
-            return update.attributes().userAgent().isPresent();
-        }
-
-        @Override
-        public byte[] userAgentBytes()
-        {
-            return update.attributes().userAgent().bytes();
-        }
-
-        @Override
-        public int userAgentLength()
-        {
-            return update.attributes().userAgent().lengthBytes();
-        }
-
-        @Override
-        public long startedMs()
-        {
-            return update.startedMs();
-        }
-
-        @Override
-        public void startedMs(final long startedMs)
-        {
-            update.startedMs(startedMs);
-        }
-
-        @Override
-        public long timestampMs()
-        {
-            return update.timestampMs();
-        }
-
-        @Override
-        public void timestampMs(final long timestampMs)
-        {
-            update.timestampMs(timestampMs);
-        }
-
-        @Override
-        public boolean isStatusKnown()
-        {
-            return update.status() != SessionStatus.UNKNOWN;
-        }
-
-        @Override
-        public boolean hasSeq()
-        {
-            return update.hasSeq();
-        }
-
-        @Override
-        public long seq()
-        {
-            return update.seq();
         }
     }
 }
