@@ -218,6 +218,24 @@ public final class CouponUnion
 
     private void addCoupons(final byte[] bytes, final int from, final int count)
     {
+        if (registers == null && coupons.size() + count > HllSketches.MAX_SET_COUPONS)
+        {
+            // The union may outgrow the exact set: go to registers now rather than hashing every coupon first.
+            promote();
+        }
+        if (registers != null)
+        {
+            final byte[] r = registers;
+            for (int i = 0; i < count; i++)
+            {
+                final int c = readInt(bytes, from + 4 * i);
+                if (c != 0)
+                {
+                    HllSketches.applyCoupon(r, c);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < count; i++)
         {
             final int c = readInt(bytes, from + 4 * i);
