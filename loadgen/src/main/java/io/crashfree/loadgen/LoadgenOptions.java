@@ -1,0 +1,267 @@
+package io.crashfree.loadgen;
+
+import io.crashfree.loadgen.verify.UsersTolerance;
+import io.crashfree.loadgen.workload.EnvelopeKind;
+import io.crashfree.loadgen.workload.SdkStyle;
+import io.crashfree.loadgen.workload.WorkloadSpec;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The command line of {@code bin/crashfree loadgen}, parsed and validated: every bad value stops with a message that
+ * names the option and the value. Immutable; {@link #parse} is also how the end-to-end benchmark configures its runs.
+ */
+public final class LoadgenOptions
+{
+    /** Usage text. */
+    public static final String USAGE = OptionParser.USAGE;
+
+    private static final long MAX_USER_BITS = 2_000_000_000L;
+
+    private final Target target;
+    private final WorkloadSpec workload;
+    private final boolean close;
+    private final boolean gzip;
+    private final int connections;
+    private final int threads;
+    private final double rate;
+    private final double durationSeconds;
+    private final long count;
+    private final double warmupSeconds;
+    private final long timeoutMs;
+    private final long seed;
+    private final Path json;
+    private final boolean quiet;
+    private final boolean verify;
+    private final String token;
+    private final String org;
+    private final UsersTolerance usersTolerance;
+    private final String runId;
+
+    private LoadgenOptions(final OptionParser p) throws LoadgenException
+    {
+        this.runId = p.runId;
+        this.target = Target.parse(p.dsn);
+        final SdkStyle style = p.style;
+        this.close = p.close == null ? style.defaultClose() : p.close;
+        this.gzip = p.gzip == null ? style.defaultGzip() : p.gzip;
+        final String prefix = p.releasePrefix == null ? "loadgen-" + runId + "@1." : p.releasePrefix;
+        final List<String> releases = new ArrayList<>();
+        for (int i = 0; i < p.releases; i++)
+        {
+            final String name = prefix + i;
+            checkName("--release-prefix", name, 200, true);
+            releases.add(name);
+        }
+        for (final String e : p.environments)
+        {
+            if (e != null)
+            {
+                checkName("--environments", e, 64, false);
+            }
+        }
+        if ((long)releases.size() * p.environments.size() * (long)p.users > MAX_USER_BITS)
+        {
+            throw usage("--releases × environments × --users is too large for exact ground truth (" +
+                releases.size() + " × " + p.environments.size() + " × " + p.users + " > " + MAX_USER_BITS + ")");
+        }
+        try
+        {
+            this.workload = new WorkloadSpec(releases, p.zipf, p.environments, p.environmentWeights, p.users,
+                p.outcomeWeights, style, p.envelopes, p.aggregateShare, p.entries, p.entrySessions);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+        this.connections = p.connections;
+        this.threads = Math.min(p.threads, p.connections);
+        this.rate = p.rate;
+        this.count = p.count;
+        this.durationSeconds = p.duration > 0 ? p.duration : (p.count > 0 ? 600 : 10);
+        if (p.warmup >= durationSeconds)
+        {
+            throw usage("--warmup must be shorter than --duration: " + p.warmup + " >= " + durationSeconds);
+        }
+        this.warmupSeconds = p.warmup;
+        this.timeoutMs = p.timeoutMs;
+        this.seed = p.seed == null ? new SecureRandom().nextLong() : p.seed;
+        this.json = "-".equals(p.json) ? null :
+            Path.of(p.json == null ? "target/loadgen/loadgen-" + runId + ".json" : p.json);
+        this.quiet = p.quiet;
+        this.verify = p.verify;
+        this.token = p.token != null ? p.token : System.getenv("CRASHFREE_QUERY_TOKEN");
+        this.org = p.org;
+        this.usersTolerance = new UsersTolerance(p.usersTolerance, p.usersExactBelow);
+    }
+
+    /**
+     * @param args command-line arguments.
+     * @return the validated options.
+     * @throws LoadgenException ({@link LoadgenException#USAGE}) naming the bad option and value.
+     */
+    public static LoadgenOptions parse(final String... args) throws LoadgenException
+    {
+        final OptionParser p = new OptionParser();
+        p.parse(args);
+        return new LoadgenOptions(p);
+    }
+
+    /** @return the node, project and key. */
+    public Target target()
+    {
+        return target;
+    }
+
+    /** @return what to send. */
+    public WorkloadSpec workload()
+    {
+        return workload;
+    }
+
+    /** @return whether every request gets its own connection ({@code Connection: close}). */
+    public boolean close()
+    {
+        return close;
+    }
+
+    /** @return whether bodies are gzip-encoded. */
+    public boolean gzip()
+    {
+        return gzip;
+    }
+
+    /** @return concurrent connections. */
+    public int connections()
+    {
+        return connections;
+    }
+
+    /** @return client event loops. */
+    public int threads()
+    {
+        return threads;
+    }
+
+    /** @return open-loop rate in requests per second, or 0 for closed loop. */
+    public double rate()
+    {
+        return rate;
+    }
+
+    /** @return seconds of load. */
+    public double durationSeconds()
+    {
+        return durationSeconds;
+    }
+
+    /** @return request limit, or 0 for none. */
+    public long count()
+    {
+        return count;
+    }
+
+    /** @return seconds left out of the reported rate and latency. */
+    public double warmupSeconds()
+    {
+        return warmupSeconds;
+    }
+
+    /** @return request timeout. */
+    public long timeoutMs()
+    {
+        return timeoutMs;
+    }
+
+    /** @return seed of the random choices. */
+    public long seed()
+    {
+        return seed;
+    }
+
+    /** @return where the JSON report goes, or null for none. */
+    public Path json()
+    {
+        return json;
+    }
+
+    /** @return whether progress lines are suppressed. */
+    public boolean quiet()
+    {
+        return quiet;
+    }
+
+    /** @return whether the node's sessions API is checked afterwards. */
+    public boolean verify()
+    {
+        return verify;
+    }
+
+    /** @return read token for the sessions API, or null. */
+    public String token()
+    {
+        return token;
+    }
+
+    /** @return organization slug of the query path. */
+    public String org()
+    {
+        return org;
+    }
+
+    /** @return how far user counts may be off. */
+    public UsersTolerance usersTolerance()
+    {
+        return usersTolerance;
+    }
+
+    /** @return this run's id (in default release names and the report's file name). */
+    public String runId()
+    {
+        return runId;
+    }
+
+    /** @return a one-line description of the load. */
+    public String describe()
+    {
+        return "sdk " + workload.style().name().toLowerCase(Locale.ROOT) + ", " +
+            workload.envelopeKind().name().toLowerCase(Locale.ROOT) + " envelopes" +
+            (workload.envelopeKind() == EnvelopeKind.SESSION ? "" : " (" + workload.entriesPerEnvelope() +
+                " entries × " + workload.sessionsPerEntry() + " sessions)") + ", " +
+            (close ? "Connection: close" : "keep-alive") + (gzip ? ", gzip" : "") + ", " + connections +
+            " connections, " + threads + (threads == 1 ? " thread, " : " threads, ") +
+            (rate > 0 ? "open loop at " + Math.round(rate) + " req/s" : "closed loop");
+    }
+
+    private static void checkName(final String option, final String name, final int maxBytes, final boolean release)
+        throws LoadgenException
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length > maxBytes)
+        {
+            throw usage(option + ": names must be 1 to " + maxBytes + " bytes: " + name);
+        }
+        if (name.equals(".") || name.equals("..") || (release && name.equals("latest")) ||
+            (!release && name.equals("none")))
+        {
+            throw usage(option + ": the node rejects this name: " + name);
+        }
+        for (final byte b : bytes)
+        {
+            if (b < 0x21 || b == 0x7F || b == '/' || b == '\\' || b == '"')
+            {
+                throw usage(option + ": names may not contain spaces, control characters, '/', '\\' or '\"': " + name);
+            }
+        }
+    }
+
+    static LoadgenException usage(final String message)
+    {
+        return new LoadgenException(LoadgenException.USAGE, message);
+    }
+}
