@@ -188,12 +188,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         }
         if (!method.equals(HttpMethod.POST))
         {
-            reject(ctx, new Rejection(405, "method " + method + " not allowed; send envelopes with POST"));
+            reject(new Rejection(405, "method " + method + " not allowed; send envelopes with POST"));
             return;
         }
         if (id < 0)
         {
-            reject(ctx, Rejection.BAD_PROJECT_PATH);
+            reject(Rejection.BAD_PROJECT_PATH);
             return;
         }
         onIngestRequest(ctx, request, id, uri);
@@ -242,13 +242,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             id, xSentryAuth, xSentryAuthCount, authorization, authorizationCount, uri);
         if (authOutcome == IngestWorker.AUTH_REJECTED)
         {
-            reject(ctx, worker.lastRejection());
+            reject(worker.lastRejection());
             return;
         }
         final int enc = BodyDecompressor.encodingOf(contentEncoding);
         if (enc == BodyDecompressor.UNSUPPORTED)
         {
-            reject(ctx, new Rejection(400, "unsupported Content-Encoding '" + contentEncoding +
+            reject(new Rejection(400, "unsupported Content-Encoding '" + contentEncoding +
                 "'; use gzip, deflate, br or zstd"));
             return;
         }
@@ -407,7 +407,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- answers
 
     /** Remembers a rejection and answers it when the (discarded) body has been read. */
-    private void reject(final ChannelHandlerContext ctx, final Rejection rejection)
+    private void reject(final Rejection rejection)
     {
         pending = rejection;
         pendingCors = true;
