@@ -61,7 +61,16 @@ public enum SessionStatus
         return UNKNOWN;
     }
 
-    static boolean regionEquals(final String s, final char[] chars, final int offset, final int length)
+    /**
+     * Compares text with a parser's character window without allocating.
+     *
+     * @param s      the text.
+     * @param chars  characters.
+     * @param offset first character.
+     * @param length number of characters.
+     * @return whether they are equal.
+     */
+    public static boolean regionEquals(final String s, final char[] chars, final int offset, final int length)
     {
         if (s.length() != length)
         {

@@ -216,35 +216,47 @@ public final class AggregateValue
         final int[] coupons = new int[16];
         for (int s = 0; s < SKETCHES; s++)
         {
-            if ((sketchMask & (1 << s)) == 0)
+            if ((sketchMask & (1 << s)) != 0)
             {
-                continue;
-            }
-            final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
-            final int sparse = off + sparseOffset(s);
-            int n = 0;
-            for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
-            {
-                final int c = buffer.getIntVolatile(sparse + 4 * i);
-                if (c != 0)
+                final byte[] image = liveSketchImage(buffer, off, s, readDense, registers, coupons);
+                if (image != null)
                 {
-                    coupons[n++] = c;
+                    add(s, HllSketch.heapify(image));
                 }
-            }
-            if (dense >= 0)
-            {
-                readDense.read(dense, registers);
-                for (int i = 0; i < n; i++)
-                {
-                    HllSketches.applyCoupon(registers, coupons[i]);
-                }
-                add(s, HllSketches.fromRegisters(registers));
-            }
-            else if (n > 0)
-            {
-                add(s, HllSketches.fromCoupons(coupons, n));
             }
         }
+    }
+
+    /**
+     * One sketch of a live record as the library's serialized image: its sparse coupons as a compact coupon set, or
+     * its dense registers with the sparse coupons applied.
+     *
+     * @return the image, or null when the sketch is empty.
+     */
+    private static byte[] liveSketchImage(final UnsafeBuffer buffer, final int off, final int s,
+        final DenseReader readDense, final byte[] registers, final int[] coupons)
+    {
+        final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
+        final int sparse = off + sparseOffset(s);
+        int n = 0;
+        for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
+        {
+            final int c = buffer.getIntVolatile(sparse + 4 * i);
+            if (c != 0)
+            {
+                coupons[n++] = c;
+            }
+        }
+        if (dense >= 0)
+        {
+            readDense.read(dense, registers);
+            for (int i = 0; i < n; i++)
+            {
+                HllSketches.applyCoupon(registers, coupons[i]);
+            }
+            return HllSketches.hllImage(registers);
+        }
+        return n > 0 ? HllSketches.couponSetImage(coupons, n) : null;
     }
 
     /**
@@ -270,30 +282,7 @@ public final class AggregateValue
             {
                 continue;
             }
-            final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
-            int n = 0;
-            for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
-            {
-                final int c = buffer.getIntVolatile(off + sparseOffset(s) + 4 * i);
-                if (c != 0)
-                {
-                    coupons[n++] = c;
-                }
-            }
-            byte[] image = null;
-            if (dense >= 0)
-            {
-                readDense.read(dense, registers);
-                for (int i = 0; i < n; i++)
-                {
-                    HllSketches.applyCoupon(registers, coupons[i]);
-                }
-                image = HllSketches.hllImage(registers);
-            }
-            else if (n > 0)
-            {
-                image = HllSketches.couponSetImage(coupons, n);
-            }
+            final byte[] image = liveSketchImage(buffer, off, s, readDense, registers, coupons);
             if (image != null)
             {
                 v.imageBytes[s] = image;

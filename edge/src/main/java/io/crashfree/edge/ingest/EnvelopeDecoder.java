@@ -576,7 +576,7 @@ public final class EnvelopeDecoder
             return false;
         }
         final int len = parser.getTextLength();
-        return (len == 36 || len == 32) && regionEquals(len == 36 ? NIL_UUID_DASHED : NIL_UUID_PLAIN,
+        return (len == 36 || len == 32) && SessionStatus.regionEquals(len == 36 ? NIL_UUID_DASHED : NIL_UUID_PLAIN,
             parser.getTextCharacters(), parser.getTextOffset(), len);
     }
 
@@ -780,18 +780,6 @@ public final class EnvelopeDecoder
             }
         }
         return end;
-    }
-
-    private static boolean regionEquals(final String s, final char[] c, final int off, final int len)
-    {
-        for (int i = 0; i < len; i++)
-        {
-            if (s.charAt(i) != c[off + i])
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String firstLine(final String message)
