@@ -127,7 +127,7 @@ public final class AggregateView
                 }
             }
             final var b = table.buffer();
-            for (int i = 0, n = table.capacity(); i < n; i++)
+            for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
             {
                 final int off = LiveTable.recordOffset(i);
                 final int state = table.state(off);

@@ -66,7 +66,7 @@ public final class Flusher
         long oldest = Long.MAX_VALUE;
         final long quietMs = settings.quietSec() * 1000;
         final long widthMs = settings.bucketWidthSec() * 1000L;
-        for (int i = 0, n = table.capacity(); i < n; i++)
+        for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
         {
             final int off = LiveTable.recordOffset(i);
             final int state = table.state(off);

@@ -3,6 +3,8 @@ package io.crashfree.aggregation.live;
 import io.crashfree.aggregation.sketch.HllSketches;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.BitSet;
@@ -23,6 +25,12 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  * Two records may hold the same key (two threads claiming at once, or a key re-opened after a flush): that is
  * harmless, because readers and the flusher merge records by key and exactly-once counting lives in
  * {@link DedupSets}, not in the record.
+ * <p>
+ * Beside the records, an on-heap occupancy bitmap (one bit per slot, 32 KiB per 262,144 slots, rebuilt at start) has
+ * a bit set for every slot that may hold data: set after a claim makes the record {@code READY}, cleared after
+ * {@link #free}. Readers and the flusher walk the bitmap instead of the mapped records, so a scan touches only the
+ * records in use (scanning 128 MiB of records for their state word cost a query about as much as the rest of it).
+ * A set bit is a hint: readers still check the record's state.
  */
 public final class LiveTable implements AutoCloseable
 {
@@ -33,6 +41,9 @@ public final class LiveTable implements AutoCloseable
     private final int capacity;
     private final int mask;
     private final DenseArena arena;
+    private final long[] occupied;
+
+    private static final VarHandle OCCUPIED = MethodHandles.arrayElementVarHandle(long[].class);
 
     /**
      * Opens (or creates) the table and recovers it after an unclean stop: half-claimed records become tombstones,
@@ -51,6 +62,7 @@ public final class LiveTable implements AutoCloseable
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.arena = arena;
+        this.occupied = new long[Math.max(1, capacity >>> 6)];
         this.file = MappedFile.openOrCreate(path, HEADER_BYTES + (long)capacity * RECORD_BYTES);
         this.buffer = file.buffer();
         if (file.created())
@@ -87,6 +99,7 @@ public final class LiveTable implements AutoCloseable
             else if (state == STATE_READY || state == STATE_SEALED)
             {
                 live++;
+                occupied[i >>> 6] |= 1L << i;
                 for (int s = 0; s < SKETCHES; s++)
                 {
                     final int block = buffer.getInt(off + denseOffset(s)) - 1;
@@ -181,6 +194,7 @@ public final class LiveTable implements AutoCloseable
                 buffer.putLong(off + ENVIRONMENT, environment);
                 buffer.putLong(off + BUCKET, bucketSec);
                 buffer.putIntVolatile(off + STATE, STATE_READY);
+                OCCUPIED.getAndBitwiseOr(occupied, freeSlot >>> 6, 1L << freeSlot);
                 buffer.getAndAddInt(LIVE_RECORDS_OFFSET, 1);
                 return off;
             }
@@ -342,7 +356,37 @@ public final class LiveTable implements AutoCloseable
             }
         }
         buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
+        final int index = (off - HEADER_BYTES) / RECORD_BYTES;
+        OCCUPIED.getAndBitwiseAnd(occupied, index >>> 6, ~(1L << index));
         buffer.getAndAddInt(LIVE_RECORDS_OFFSET, -1);
+    }
+
+    /**
+     * Finds the next slot whose occupancy bit is set: every record that is {@code READY} or {@code SEALED} has its bit
+     * set, and a few that are being claimed or freed may too (check {@link #state}). Walk with
+     * {@code for (int i = t.nextOccupied(0); i >= 0; i = t.nextOccupied(i + 1))}.
+     *
+     * @param fromIndex first slot index to look at.
+     * @return the slot index (see {@link #recordOffset}), or -1 when there is none from there on.
+     */
+    public int nextOccupied(final int fromIndex)
+    {
+        if (fromIndex >= capacity)
+        {
+            return -1;
+        }
+        int w = fromIndex >>> 6;
+        long bits = (long)OCCUPIED.getVolatile(occupied, w) & (-1L << fromIndex);
+        while (bits == 0)
+        {
+            if (++w == occupied.length)
+            {
+                return -1;
+            }
+            bits = (long)OCCUPIED.getVolatile(occupied, w);
+        }
+        final int index = (w << 6) + Long.numberOfTrailingZeros(bits);
+        return index < capacity ? index : -1;
     }
 
     /** @return the state of the record at an offset. */

@@ -68,8 +68,31 @@ public final class CouponUnion
             pendingLength = length;
             return;
         }
+        if (registers == null && pendingBytes != null && coupons.isEmpty() &&
+            couponCount(pendingBytes, pendingOffset, pendingLength) + couponCount(bytes, offset, length) >
+            HllSketches.MAX_SET_COUPONS)
+        {
+            promote(); // the two images alone outgrow the exact set: no point hashing the first one's coupons
+        }
         flushPending();
         parseImage(bytes, offset, length);
+    }
+
+    /** @return the coupons a LIST or SET image of our precision holds, or MAX_VALUE/2 for anything else. */
+    private static int couponCount(final byte[] bytes, final int offset, final int length)
+    {
+        final int mode = bytes[offset + 7] & 3;
+        final boolean compact = (bytes[offset + 5] & 8) != 0;
+        if (bytes[offset + 3] != HllSketches.LG_K || mode == MODE_HLL)
+        {
+            return Integer.MAX_VALUE / 2;
+        }
+        if (mode == MODE_LIST)
+        {
+            return compact ? bytes[offset + 6] & 0xFF : Math.min((length - 8) / 4, 1 << bytes[offset + 4]);
+        }
+        return length < 12 ? 0 : compact ? readInt(bytes, offset + 8) :
+            Math.min((length - 12) / 4, 1 << bytes[offset + 4]);
     }
 
     private void flushPending()

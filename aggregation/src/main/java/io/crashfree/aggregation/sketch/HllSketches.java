@@ -22,12 +22,12 @@ import java.nio.ByteOrder;
  *  HLL_8 image handed to HllSketch.heapify (little-endian):
  *   0      1      2      3      4      5      6      7
  *  +------+------+------+------+------+------+------+------+
- *  |pre=10|ser=1 |fam=7 | lgK  |lgArr | flags|curMin| mode |   flags = out-of-order | rebuild-kxq
+ *  |pre=10|ser=1 |fam=7 | lgK  |lgArr | flags|curMin| mode |   flags = out-of-order
  *  +------+------+------+------+------+------+------+------+   mode  = HLL | HLL_8 &lt;&lt; 2
  *  |                 hip accumulator (double)              |  8
  *  |                 kxq0 (double)                         | 16
  *  |                 kxq1 (double)                         | 24
- *  |  cur-min count (int)      |  aux count (int) = 0      | 32
+ *  |  num at cur-min (int)     |  aux count (int) = 0      | 32
  *  |  registers: 2^lgK bytes, slot = coupon &amp; (k-1)        | 40
  *
  *  compact SET image:
@@ -52,7 +52,16 @@ public final class HllSketches
     private static final int MODE_HLL8_SET = 1 | (2 << 2);
     private static final int FLAG_COMPACT = 8;
     private static final int FLAG_OUT_OF_ORDER = 16;
-    private static final int FLAG_REBUILD_KXQ = 32;
+    /** 2^-v for every register value (the library's invPow2 is the same exact power of two). */
+    private static final double[] INV_POW2 = new double[64];
+
+    static
+    {
+        for (int v = 0; v < INV_POW2.length; v++)
+        {
+            INV_POW2[v] = Math.scalb(1.0, -v);
+        }
+    }
 
     private HllSketches()
     {
@@ -148,14 +157,51 @@ public final class HllSketches
     }
 
     /**
+     * The library's HLL_8 image over a copy of the registers, with the estimator's summary already in its preamble:
+     * kxq0 and kxq1 (the sums of 2^-v over registers below and from 32), the smallest register value and how many
+     * registers hold it, as the library's own rebuild defines them (from a histogram of register values, so the sums
+     * may differ from the library's register-by-register sums in the last bits, never more). Without them the image
+     * would carry the library's "rebuild" flag and the library would recompute them through its generic register
+     * iterator, which cost a 100-release query a quarter of its time.
+     *
      * @param registers {@link #K} register bytes.
-     * @return the library's HLL_8 image over a copy of them.
+     * @return the image.
      */
     public static byte[] hllImage(final byte[] registers)
     {
+        final int[] counts = new int[64];
+        for (int i = 0; i < K; i++)
+        {
+            counts[registers[i] & 63]++;
+        }
+        // kxq0 = k + sum(2^-v - 1) over v < 32, kxq1 = sum(2^-v - 1) over v >= 32 (the library's definitions), summed
+        // per value rather than per register: the same quantity, rounded at most 64 times instead of 32,768.
+        double kxq0 = K;
+        double kxq1 = 0;
+        int curMin = -1;
+        for (int v = 1; v < 64; v++)
+        {
+            if (counts[v] != 0)
+            {
+                if (v < 32)
+                {
+                    kxq0 += counts[v] * (INV_POW2[v] - 1.0);
+                }
+                else
+                {
+                    kxq1 += counts[v] * (INV_POW2[v] - 1.0);
+                }
+            }
+        }
+        for (int v = 0; v < 64 && curMin < 0; v++)
+        {
+            curMin = counts[v] != 0 ? v : -1;
+        }
+        final int numAtCurMin = counts[curMin];
         final ByteBuffer image = ByteBuffer.allocate(HLL_PREAMBLE_BYTES + K).order(ByteOrder.LITTLE_ENDIAN);
         image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
-            .put(5, (byte)(FLAG_OUT_OF_ORDER | FLAG_REBUILD_KXQ)).put(6, (byte)0).put(7, (byte)MODE_HLL8_HLL);
+            .put(5, (byte)FLAG_OUT_OF_ORDER).put(6, (byte)curMin).put(7, (byte)MODE_HLL8_HLL);
+        image.putDouble(8, 0).putDouble(16, kxq0).putDouble(24, kxq1).putInt(32, numAtCurMin).putInt(36, 0);
         image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
         return image.array();
     }
@@ -169,11 +215,7 @@ public final class HllSketches
     public static void applyCoupon(final byte[] registers, final int coupon)
     {
         final int s = slot(coupon);
-        final int v = value(coupon);
-        if (registers[s] < v)
-        {
-            registers[s] = (byte)v;
-        }
+        registers[s] = (byte)Math.max(registers[s], value(coupon)); // branch-free: the comparison is a coin toss
     }
 
     /**

@@ -68,6 +68,31 @@ class HllSketchesTest
     }
 
     @Test
+    void shouldCarryTheEstimatorSummaryTheLibraryWouldRebuild()
+    {
+        final Random random = new Random(3);
+        final byte[] registers = new byte[HllSketches.K];
+        for (final int n : new int[] { 1, 100, 2_000, 30_000, 200_000, 3_000_000 })
+        {
+            java.util.Arrays.fill(registers, (byte)0);
+            for (int i = 0; i < n; i++)
+            {
+                final long[] h = MurmurHash3.hash(random.nextLong(), 9001L);
+                HllSketches.applyCoupon(registers, HllSketches.coupon(h[0], h[1]));
+            }
+            // The same image with the summary zeroed and the library's rebuild flag set: the library computes it.
+            final byte[] rebuild = HllSketches.hllImage(registers);
+            rebuild[6] = 0;
+            java.util.Arrays.fill(rebuild, 8, 40, (byte)0);
+            rebuild[5] = (byte)(16 | 32);
+            final double libraryEstimate = HllSketch.heapify(rebuild).getEstimate();
+            assertEquals(libraryEstimate, HllSketches.fromRegisters(registers).getEstimate(), libraryEstimate * 1e-12,
+                "n=" + n);
+            assertEquals(n, libraryEstimate, n * 0.02 + 1, "n=" + n);
+        }
+    }
+
+    @Test
     void shouldStayWithinTwoPercentAtOneMillionInNinetyNinePercentOfTrials()
     {
         // 100 trials of one million distinct users each, through the dense register path.

@@ -1,0 +1,82 @@
+package io.crashfree.aggregation.live;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.TreeSet;
+
+import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LiveTableOccupancyTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldVisitExactlyTheRecordsThatHoldDataBeforeAndAfterReopening()
+    {
+        final TreeSet<Integer> expected = new TreeSet<>();
+        final Random random = new Random(7);
+        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new DenseArena(dir.resolve("d.dat"), 8)))
+        {
+            assertEquals(-1, table.nextOccupied(0));
+            for (int k = 0; k < 700; k++)
+            {
+                final int off = table.acquire(1, k, 0, 60L * random.nextInt(10));
+                table.release(off, 1);
+                expected.add(index(off));
+            }
+            for (final Integer i : expected.stream().filter(i -> random.nextInt(3) == 0).toList())
+            {
+                final int off = LiveTable.recordOffset(i);
+                table.seal(off);
+                table.free(off);
+                expected.remove(i);
+            }
+            final int sealed = expected.first();
+            table.seal(LiveTable.recordOffset(sealed)); // sealed, not yet flushed: still holds data
+            assertEquals(expected, walk(table));
+            assertEquals(expected.size(), table.liveRecords());
+        }
+        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new DenseArena(dir.resolve("d.dat"), 8)))
+        {
+            assertEquals(expected, walk(table));
+            for (final int i : walk(table))
+            {
+                final int state = table.state(LiveTable.recordOffset(i));
+                assertEquals(true, state == STATE_READY || state == STATE_SEALED);
+            }
+        }
+    }
+
+    @Test
+    void shouldWalkTablesSmallerThanOneBitmapWord()
+    {
+        try (LiveTable table = new LiveTable(dir.resolve("s.dat"), 16, new DenseArena(dir.resolve("sd.dat"), 8)))
+        {
+            final int off = table.acquire(1, 2, 3, 60);
+            table.release(off, 1);
+            assertEquals(index(off), table.nextOccupied(0));
+            assertEquals(-1, table.nextOccupied(index(off) + 1));
+            assertEquals(-1, table.nextOccupied(16));
+        }
+    }
+
+    private static TreeSet<Integer> walk(final LiveTable table)
+    {
+        final TreeSet<Integer> seen = new TreeSet<>();
+        for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
+        {
+            seen.add(i);
+        }
+        return seen;
+    }
+
+    private static int index(final int off)
+    {
+        return (off - HEADER_BYTES) / RECORD_BYTES;
+    }
+}
