@@ -106,16 +106,124 @@ public final class AggregateView
     private void scan(final long project, final long widthSec, final long requestedFromSec, final long toSec,
         final long nowMs, final int sketchMask, final boolean raw, final PartVisitor visitor)
     {
-        if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
-        {
-            throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
-        }
-        final long fromSec = widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
-            Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
-        final byte[] registers = new byte[HllSketches.K];
+        final Snapshot snapshot = new Snapshot();
         lock.readLock().lock();
         try
         {
+            snapshot.forEachStoredPart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, raw, visitor);
+            snapshot.forEachLivePart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, raw, visitor);
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Reads from a {@link Snapshot}. */
+    @FunctionalInterface
+    public interface SnapshotReader
+    {
+        /** @param snapshot valid only during this call. */
+        void read(Snapshot snapshot);
+    }
+
+    /**
+     * Runs a reader while the flusher cannot move data between the live table and the store, so that everything it
+     * reads from both is one consistent state (a record is either still live or already stored, never both or
+     * neither).
+     *
+     * @param reader the reader.
+     */
+    public void read(final SnapshotReader reader)
+    {
+        final Snapshot snapshot = new Snapshot();
+        lock.readLock().lock();
+        try
+        {
+            reader.read(snapshot);
+        }
+        finally
+        {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The store and the live table, read separately, inside {@link #read(SnapshotReader)}: lets a caller keep what it
+     * built from stored buckets that have not changed ({@link #lastStoreWrite}) and read only the rest again. One per
+     * read (it holds the read's scratch registers).
+     */
+    public final class Snapshot
+    {
+        private byte[] registers;
+
+        private Snapshot()
+        {
+        }
+
+        /**
+         * @return the store's write sequence now: a stored range whose {@link #lastStoreWrite} is at most this is,
+         *         while it stays so, unchanged.
+         */
+        public long storeWriteSequence()
+        {
+            return store.writeSequence();
+        }
+
+        /**
+         * @param project  project id.
+         * @param widthSec bucket width.
+         * @param fromSec  first bucket start, inclusive.
+         * @param toSec    end, exclusive.
+         * @return the last write sequence of any stored bucket in the range (see {@link AggregateStore#lastWrite}).
+         */
+        public long lastStoreWrite(final long project, final long widthSec, final long fromSec, final long toSec)
+        {
+            return store.lastWrite(project, widthSec, fromSec, toSec);
+        }
+
+        /**
+         * Streams the stored parts of a range (raw: counters plus undecoded sketch images).
+         *
+         * @param project          project id.
+         * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
+         * @param requestedFromSec first bucket start, inclusive (fine buckets: no earlier than their retention).
+         * @param toSec            end, exclusive.
+         * @param nowMs            now.
+         * @param sketchMask       sketches to include.
+         * @param visitor          receives every part.
+         */
+        public void forEachStoredPart(final long project, final long widthSec, final long requestedFromSec,
+            final long toSec, final long nowMs, final int sketchMask, final PartVisitor visitor)
+        {
+            forEachStoredPart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, true, visitor);
+        }
+
+        /**
+         * Streams the live records of a range, rolled up to the width (raw), one part per record.
+         *
+         * @param project          project id.
+         * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
+         * @param requestedFromSec first bucket start, inclusive (fine buckets: no earlier than their retention).
+         * @param toSec            end, exclusive.
+         * @param nowMs            now.
+         * @param sketchMask       sketches to include.
+         * @param visitor          receives every part.
+         */
+        public void forEachLivePart(final long project, final long widthSec, final long requestedFromSec,
+            final long toSec, final long nowMs, final int sketchMask, final PartVisitor visitor)
+        {
+            forEachLivePart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, true, visitor);
+        }
+
+        private void forEachStoredPart(final long project, final long widthSec, final long requestedFromSec,
+            final long toSec, final long nowMs, final int sketchMask, final boolean raw, final PartVisitor visitor)
+        {
+            final long fromSec = fromSec(widthSec, requestedFromSec, nowMs);
+            if (fromSec >= toSec)
+            {
+                return;
+            }
             for (final StoreKey key : store.keys().subSet(
                 new StoreKey(project, widthSec, fromSec, Long.MIN_VALUE, Long.MIN_VALUE), true,
                 new StoreKey(project, widthSec, toSec, Long.MIN_VALUE, Long.MIN_VALUE), false))
@@ -125,6 +233,20 @@ public final class AggregateView
                 {
                     visitor.onPart(key, AggregateValue.fromBytes(bytes, sketchMask, raw));
                 }
+            }
+        }
+
+        private void forEachLivePart(final long project, final long widthSec, final long requestedFromSec,
+            final long toSec, final long nowMs, final int sketchMask, final boolean raw, final PartVisitor visitor)
+        {
+            final long fromSec = fromSec(widthSec, requestedFromSec, nowMs);
+            if (fromSec >= toSec)
+            {
+                return;
+            }
+            if (registers == null)
+            {
+                registers = new byte[HllSketches.K];
             }
             final var b = table.buffer();
             for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
@@ -155,9 +277,15 @@ public final class AggregateView
                 }
             }
         }
-        finally
+
+        private long fromSec(final long widthSec, final long requestedFromSec, final long nowMs)
         {
-            lock.readLock().unlock();
+            if (widthSec != settings.bucketWidthSec() && widthSec != AggregationSettings.COARSE_WIDTH_SEC)
+            {
+                throw new IllegalArgumentException("no aggregates at a width of " + widthSec + " s");
+            }
+            return widthSec == AggregationSettings.COARSE_WIDTH_SEC ? requestedFromSec :
+                Math.max(requestedFromSec, fineRetentionStartSec(nowMs));
         }
     }
 

@@ -37,7 +37,7 @@ public final class Flusher
     private final ReadWriteLock lock;
     private final FoldGuard guard;
     private final byte[] registers = new byte[HllSketches.K];
-    private long lastMaintenanceMs = Long.MIN_VALUE;
+    private long lastMaintenanceMs; // 0, so the first cycle maintains (Long.MIN_VALUE overflowed the check: never)
     private long flushedRecords;
     private volatile long lastCycleMs;
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;

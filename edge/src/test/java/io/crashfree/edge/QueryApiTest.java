@@ -190,10 +190,39 @@ class QueryApiTest
                 "crashfree_sessions_accepted_total{kind=\"update\"} 98", "crashfree_sessions_dropped_total",
                 "crashfree_bytes_in_total", "crashfree_decode_failures_total", "crashfree_fold_latency_seconds",
                 "crashfree_query_latency_seconds", "crashfree_live_keys", "crashfree_live_fill_ratio",
-                "crashfree_store_entries", "crashfree_flush_lag_seconds" })
+                "crashfree_store_entries", "crashfree_flush_lag_seconds", "crashfree_query_cache_hits_total",
+                "crashfree_query_cache_bytes" })
             {
                 assertTrue(r.body().contains(name), "missing " + name + " in\n" + r.body());
             }
+        }
+    }
+
+    @Test
+    void shouldAnswerARepeatedQueryIdenticallyFromTheCache() throws Exception
+    {
+        final String path = "/api/0/organizations/acme/sessions/?project=42&statsPeriod=7d&interval=1d" +
+            "&field=sum(session)&field=count_unique(user)&field=crash_free_rate(user)&groupBy=release";
+        final long hitsBefore = metric("crashfree_query_cache_hits_total");
+        final JsonNode first = get(path, 200);
+        final JsonNode second = get(path, 200);
+        assertEquals(first, second);
+        assertTrue(metric("crashfree_query_cache_hits_total") > hitsBefore, "the second answer came from the cache");
+    }
+
+    private static long metric(final String name) throws Exception
+    {
+        try (RawHttp http = new RawHttp(node.port()))
+        {
+            final String body = http.exchange(RawHttp.request("GET", "/metrics", new String[0], null)).body();
+            for (final String line : body.split("\n"))
+            {
+                if (line.startsWith(name + " "))
+                {
+                    return Long.parseLong(line.substring(name.length() + 1).trim());
+                }
+            }
+            throw new AssertionError("no " + name + " in\n" + body);
         }
     }
 

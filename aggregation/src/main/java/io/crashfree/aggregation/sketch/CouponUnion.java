@@ -1,6 +1,5 @@
 package io.crashfree.aggregation.sketch;
 
-import org.agrona.collections.IntHashSet;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -21,7 +20,7 @@ public final class CouponUnion
     private static final int MODE_HLL = 2;
     private static final int HLL_8 = 2;
 
-    private IntHashSet coupons = new IntHashSet(256);
+    private CouponSet coupons = new CouponSet(256);
     private byte[] registers;
     private Union fallback;
     // The first image is only remembered: a union of one (an interval with one stored bucket) needs no parsing.
@@ -29,10 +28,42 @@ public final class CouponUnion
     private int pendingOffset;
     private int pendingLength;
     private boolean empty = true;
+    // The last estimate, until the next change: a union shared by cached query results is estimated once.
+    private double memo = Double.NaN;
+
+    /** @return an independent copy (images it refers to are shared: they are never written). */
+    public CouponUnion copy()
+    {
+        final CouponUnion c = new CouponUnion();
+        if (!coupons.isEmpty())
+        {
+            c.coupons = coupons.copy();
+        }
+        c.registers = registers == null ? null : registers.clone();
+        if (fallback != null)
+        {
+            c.fallback = HllSketches.newUnion();
+            c.fallback.update(fallback.getResult(TgtHllType.HLL_8));
+        }
+        c.pendingBytes = pendingBytes;
+        c.pendingOffset = pendingOffset;
+        c.pendingLength = pendingLength;
+        c.empty = empty;
+        c.memo = memo;
+        return c;
+    }
+
+    /** @return heap bytes this union holds, roughly (registers, coupon table, a remembered image). */
+    public long retainedBytes()
+    {
+        return 64 + (registers == null ? 0 : registers.length) + 4L * coupons.capacity() +
+            (pendingBytes == null ? 0 : pendingLength) + (fallback == null ? 0 : HllSketches.K);
+    }
 
     /** @param coupon a coupon to add. */
     public void addCoupon(final int coupon)
     {
+        memo = Double.NaN;
         flushPending();
         empty = false;
         if (registers != null)
@@ -60,6 +91,7 @@ public final class CouponUnion
         {
             return;
         }
+        memo = Double.NaN;
         if (empty)
         {
             empty = false;
@@ -78,21 +110,22 @@ public final class CouponUnion
         parseImage(bytes, offset, length);
     }
 
-    /** @return the coupons a LIST or SET image of our precision holds, or MAX_VALUE/2 for anything else. */
+    /**
+     * @return the coupons a LIST or SET image of our precision holds (its header's count, in compact and updatable
+     *         forms alike), or MAX_VALUE/2 for anything else.
+     */
     private static int couponCount(final byte[] bytes, final int offset, final int length)
     {
         final int mode = bytes[offset + 7] & 3;
-        final boolean compact = (bytes[offset + 5] & 8) != 0;
         if (bytes[offset + 3] != HllSketches.LG_K || mode == MODE_HLL)
         {
             return Integer.MAX_VALUE / 2;
         }
         if (mode == MODE_LIST)
         {
-            return compact ? bytes[offset + 6] & 0xFF : Math.min((length - 8) / 4, 1 << bytes[offset + 4]);
+            return bytes[offset + 6] & 0xFF;
         }
-        return length < 12 ? 0 : compact ? readInt(bytes, offset + 8) :
-            Math.min((length - 12) / 4, 1 << bytes[offset + 4]);
+        return length < 12 ? 0 : readInt(bytes, offset + 8);
     }
 
     private void flushPending()
@@ -114,12 +147,12 @@ public final class CouponUnion
         if (lgK == HllSketches.LG_K && mode == MODE_LIST)
         {
             final int count = bytes[offset + 6] & 0xFF;
-            addCoupons(bytes, offset + 8, compact ? count : Math.min((length - 8) / 4, 1 << bytes[offset + 4]));
+            addCoupons(bytes, offset + 8, compact ? count : Math.min((length - 8) / 4, 1 << bytes[offset + 4]), count);
         }
         else if (lgK == HllSketches.LG_K && mode == MODE_SET && length >= 12)
         {
             final int count = readInt(bytes, offset + 8);
-            addCoupons(bytes, offset + 12, compact ? count : Math.min((length - 12) / 4, 1 << bytes[offset + 4]));
+            addCoupons(bytes, offset + 12, compact ? count : Math.min((length - 12) / 4, 1 << bytes[offset + 4]), count);
         }
         else if (lgK == HllSketches.LG_K && mode == MODE_HLL && type == HLL_8 && length >= 40 + HllSketches.K)
         {
@@ -151,6 +184,7 @@ public final class CouponUnion
     /** @param other another union to add into this one. */
     public void addAll(final CouponUnion other)
     {
+        memo = Double.NaN;
         other.flushPending();
         flushPending();
         empty &= other.empty;
@@ -170,10 +204,13 @@ public final class CouponUnion
         }
         else
         {
-            final IntHashSet.IntIterator it = other.coupons.iterator();
-            while (it.hasNext())
+            for (int i = 0, n = other.coupons.capacity(); i < n; i++)
             {
-                addCoupon(it.nextValue());
+                final int c = other.coupons.slot(i);
+                if (c != 0)
+                {
+                    addCoupon(c);
+                }
             }
         }
         if (other.fallback != null)
@@ -194,6 +231,16 @@ public final class CouponUnion
      */
     public double estimate()
     {
+        if (!Double.isNaN(memo))
+        {
+            return memo;
+        }
+        memo = computeEstimate();
+        return memo;
+    }
+
+    private double computeEstimate()
+    {
         if (pendingBytes != null && registers == null && fallback == null && coupons.isEmpty())
         {
             final int mode = pendingBytes[pendingOffset + 7] & 3;
@@ -213,7 +260,7 @@ public final class CouponUnion
             return coupons.size();
         }
         final HllSketch sketch = registers != null ? HllSketches.fromRegisters(registers) :
-            coupons.isEmpty() ? null : HllSketches.fromCoupons(toArray(), coupons.size());
+            coupons.isEmpty() ? null : HllSketches.fromCoupons(coupons.toArray(), coupons.size());
         if (fallback == null)
         {
             return sketch == null ? 0 : sketch.getEstimate();
@@ -227,21 +274,14 @@ public final class CouponUnion
         return union.getEstimate();
     }
 
-    private int[] toArray()
+    /**
+     * @param slots coupon slots to read (an updatable image's whole table, empty slots are 0).
+     * @param held  how many coupons the image holds (its header's count).
+     */
+    private void addCoupons(final byte[] bytes, final int from, final int slots, final int held)
     {
-        final int[] out = new int[coupons.size()];
-        int i = 0;
-        final IntHashSet.IntIterator it = coupons.iterator();
-        while (it.hasNext())
-        {
-            out[i++] = it.nextValue();
-        }
-        return out;
-    }
-
-    private void addCoupons(final byte[] bytes, final int from, final int count)
-    {
-        if (registers == null && coupons.size() + count > HllSketches.MAX_SET_COUPONS)
+        final int count = slots;
+        if (registers == null && coupons.size() + held > HllSketches.MAX_SET_COUPONS)
         {
             // The union may outgrow the exact set: go to registers now rather than hashing every coupon first.
             promote();
@@ -272,12 +312,15 @@ public final class CouponUnion
     private void promote()
     {
         registers = new byte[HllSketches.K];
-        final IntHashSet.IntIterator it = coupons.iterator();
-        while (it.hasNext())
+        for (int i = 0, n = coupons.capacity(); i < n; i++)
         {
-            HllSketches.applyCoupon(registers, it.nextValue());
+            final int c = coupons.slot(i);
+            if (c != 0)
+            {
+                HllSketches.applyCoupon(registers, c);
+            }
         }
-        coupons = new IntHashSet(1);
+        coupons = new CouponSet(1);
     }
 
     private static final java.lang.invoke.VarHandle INT_LE =

@@ -169,11 +169,7 @@ public final class HllSketches
      */
     public static byte[] hllImage(final byte[] registers)
     {
-        final int[] counts = new int[64];
-        for (int i = 0; i < K; i++)
-        {
-            counts[registers[i] & 63]++;
-        }
+        final int[] counts = histogram(registers);
         // kxq0 = k + sum(2^-v - 1) over v < 32, kxq1 = sum(2^-v - 1) over v >= 32 (the library's definitions), summed
         // per value rather than per register: the same quantity, rounded at most 64 times instead of 32,768.
         double kxq0 = K;
@@ -205,6 +201,44 @@ public final class HllSketches
         image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
         return image.array();
     }
+
+    /**
+     * Counts registers by value. Reads eight registers at a time and counts an all-zero word at once (a sketch of a
+     * few thousand users is mostly zeros), and spreads the others over four tables so that runs of one value do not
+     * wait on each other's increments.
+     */
+    private static int[] histogram(final byte[] registers)
+    {
+        final int[] lanes = new int[4 * 64];
+        int zeros = 0;
+        for (int i = 0; i < K; i += 8)
+        {
+            final long word = (long)LONG_LE.get(registers, i);
+            if (word == 0)
+            {
+                zeros += 8;
+                continue;
+            }
+            lanes[(int)(word & 63)]++;
+            lanes[64 + (int)((word >>> 8) & 63)]++;
+            lanes[128 + (int)((word >>> 16) & 63)]++;
+            lanes[192 + (int)((word >>> 24) & 63)]++;
+            lanes[(int)((word >>> 32) & 63)]++;
+            lanes[64 + (int)((word >>> 40) & 63)]++;
+            lanes[128 + (int)((word >>> 48) & 63)]++;
+            lanes[192 + (int)((word >>> 56) & 63)]++;
+        }
+        final int[] counts = new int[64];
+        for (int v = 0; v < 64; v++)
+        {
+            counts[v] = lanes[v] + lanes[64 + v] + lanes[128 + v] + lanes[192 + v];
+        }
+        counts[0] += zeros;
+        return counts;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Raises a register to a coupon's value (what the live table does with CAS-max).

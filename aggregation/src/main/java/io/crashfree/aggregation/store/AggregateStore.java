@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.BiConsumer;
 
@@ -17,11 +20,21 @@ import java.util.function.BiConsumer;
  * <p>
  * Written only by the flusher thread; read by queries. Off the ingest path (a Chronicle Map update costs
  * microseconds).
+ * <p>
+ * Every write and removal takes a number from a sequence and stamps it on its bucket (project, width, bucket start),
+ * so a reader can ask whether any bucket of a range changed since it last looked ({@link #lastWrite}): that is what
+ * lets the query side keep unions of buckets that no longer change. Not persisted: the sequence starts again at
+ * every open, and so does anything derived from it.
  */
 public final class AggregateStore implements AutoCloseable
 {
     private final ChronicleMap<byte[], byte[]> map;
     private final ConcurrentSkipListSet<StoreKey> index = new ConcurrentSkipListSet<>();
+    /** Last write sequence per bucket, keyed by the bucket's key with release and environment 0. */
+    private final ConcurrentSkipListMap<StoreKey, Long> bucketWrites = new ConcurrentSkipListMap<>();
+    /** Per (project, width): the newest bucket whose last key was removed, and the sequence of that removal. */
+    private final Map<StoreKey, long[]> removedThrough = new ConcurrentHashMap<>();
+    private volatile long writeSequence;
 
     /**
      * Opens or creates the store.
@@ -90,6 +103,7 @@ public final class AggregateStore implements AutoCloseable
     {
         map.put(key.toBytes(), value.toBytes());
         index.add(key);
+        bucketWrites.put(bucketOf(key), nextSequence());
     }
 
     /**
@@ -101,6 +115,67 @@ public final class AggregateStore implements AutoCloseable
     {
         map.remove(key.toBytes());
         index.remove(key);
+        final StoreKey bucket = bucketOf(key);
+        final long sequence = nextSequence();
+        final StoreKey next = index.ceiling(
+            new StoreKey(key.project(), key.widthSec(), key.bucketSec(), Long.MIN_VALUE, Long.MIN_VALUE));
+        if (next != null && bucketOf(next).equals(bucket))
+        {
+            bucketWrites.put(bucket, sequence);
+        }
+        else
+        {
+            // The bucket is gone: forget its stamp, and remember that everything up to it changed.
+            bucketWrites.remove(bucket);
+            removedThrough.merge(new StoreKey(key.project(), key.widthSec(), 0, 0, 0),
+                new long[] { key.bucketSec(), sequence },
+                (a, b) -> new long[] { Math.max(a[0], b[0]), Math.max(a[1], b[1]) });
+        }
+    }
+
+    /**
+     * The highest write sequence stamped on any bucket of a project at one width in {@code [fromSec, toSec)},
+     * counting removals: equal to an earlier answer (or to {@link #writeSequence()} read then) means nothing in the
+     * range changed since.
+     *
+     * @param project  project id.
+     * @param widthSec bucket width.
+     * @param fromSec  first bucket start, inclusive.
+     * @param toSec    last bucket start, exclusive.
+     * @return the sequence, 0 if nothing in the range was ever written since the store was opened.
+     */
+    public long lastWrite(final long project, final long widthSec, final long fromSec, final long toSec)
+    {
+        long last = 0;
+        for (final Long sequence : bucketWrites.subMap(new StoreKey(project, widthSec, fromSec, 0, 0), true,
+            new StoreKey(project, widthSec, toSec, 0, 0), false).values())
+        {
+            last = Math.max(last, sequence);
+        }
+        final long[] removed = removedThrough.get(new StoreKey(project, widthSec, 0, 0, 0));
+        if (removed != null && removed[0] >= fromSec)
+        {
+            last = Math.max(last, removed[1]);
+        }
+        return last;
+    }
+
+    /** @return the sequence of the latest write or removal (0 before the first). */
+    public long writeSequence()
+    {
+        return writeSequence;
+    }
+
+    private long nextSequence()
+    {
+        final long next = writeSequence + 1; // one writer (the flusher)
+        writeSequence = next;
+        return next;
+    }
+
+    private static StoreKey bucketOf(final StoreKey key)
+    {
+        return new StoreKey(key.project(), key.widthSec(), key.bucketSec(), 0, 0);
     }
 
     /**

@@ -59,6 +59,7 @@ public final class ConfigLoader
         DEFAULTS.put("aggregation.sync.interval.ms", "0");
         DEFAULTS.put("query.tokens", "");
         DEFAULTS.put("query.threads", "2");
+        DEFAULTS.put("query.cache.megabytes", "64");
     }
 
     private ConfigLoader()
@@ -208,6 +209,7 @@ public final class ConfigLoader
             aggregation,
             queryTokens(merged, "query.tokens", owners.keySet()),
             intValue(merged, "query.threads", 1, 64),
+            intValue(merged, "query.cache.megabytes", 0, 65_536) * (1L << 20),
             filters(filterValues),
             Map.copyOf(filterValues));
     }

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param aggregation               the {@code aggregation.*} settings.
  * @param queryTokens               {@code query.tokens}: bearer tokens that may read the query API.
  * @param queryThreads              {@code query.threads}: threads that run queries (off the event loops).
+ * @param queryCacheBytes           {@code query.cache.megabytes}: heap for the sessions query's cache of settled
+ *                                  stored buckets (0 = off).
  * @param filters                   compiled {@code validation.*} and {@code project.<id>.filters.*} settings.
  * @param filterValues              those keys as given (reloads compare against them).
  */
@@ -42,6 +44,7 @@ public record NodeConfig(
     AggregationSettings aggregation,
     List<String> queryTokens,
     int queryThreads,
+    long queryCacheBytes,
     FilterSettings filters,
     Map<String, String> filterValues)
 {

@@ -59,6 +59,10 @@ public final class EdgeContext
         this.filters = new FilterSettingsHolder(config.filters());
         this.aggregation = aggregation;
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
+        if (queries != null)
+        {
+            metrics.queryCacheStats(queries::cacheStats);
+        }
         final AtomicInteger threadIds = new AtomicInteger();
         this.queryExecutor = Executors.newFixedThreadPool(config.queryThreads(), r ->
         {

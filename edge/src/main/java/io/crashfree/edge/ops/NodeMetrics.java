@@ -34,6 +34,8 @@ public final class NodeMetrics
     private final LongAdder[] dropsByReason = new LongAdder[DropReason.count()];
     private final LongAdder filterReloadFailures = new LongAdder();
 
+    private volatile java.util.function.Supplier<long[]> queryCacheStats;
+
     /** Creates empty metrics. */
     public NodeMetrics()
     {
@@ -41,6 +43,12 @@ public final class NodeMetrics
         {
             dropsByReason[i] = new LongAdder();
         }
+    }
+
+    /** @param stats the sessions query cache's hits, misses, entries and bytes (read at each scrape). */
+    public void queryCacheStats(final java.util.function.Supplier<long[]> stats)
+    {
+        this.queryCacheStats = stats;
     }
 
     /** @param nanos one envelope's fold into the aggregates. */
@@ -156,6 +164,17 @@ public final class NodeMetrics
 
         quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
         quantiles(out, "crashfree_query_latency_seconds", "Time to answer one query.", queryTotal);
+        final java.util.function.Supplier<long[]> cacheStats = queryCacheStats;
+        if (cacheStats != null)
+        {
+            final long[] c = cacheStats.get();
+            counter(out, "crashfree_query_cache_hits_total",
+                "Sessions queries that reused their settled stored buckets from the cache.", c[0]);
+            counter(out, "crashfree_query_cache_misses_total",
+                "Sessions queries that read their settled stored buckets (first time, or written since).", c[1]);
+            gauge(out, "crashfree_query_cache_entries", "Query shapes held in the sessions query cache.", c[2]);
+            gauge(out, "crashfree_query_cache_bytes", "Heap held by the sessions query cache, roughly.", c[3]);
+        }
 
         if (aggregation != null)
         {

@@ -51,12 +51,18 @@ public final class QueryService
     public QueryService(final NodeConfig config, final Aggregation aggregation)
     {
         this.config = config;
-        this.sessions = new SessionsEngine(aggregation.view(), aggregation.settings());
+        this.sessions = new SessionsEngine(aggregation.view(), aggregation.settings(), config.queryCacheBytes());
         this.releases = new ReleaseHealthEngine(aggregation.view());
         for (final ProjectConfig p : config.projects())
         {
             projectIds.add(p.id());
         }
+    }
+
+    /** @return the sessions query cache's hits, misses, entries and bytes held. */
+    public long[] cacheStats()
+    {
+        return sessions.cacheStats();
     }
 
     /** @return whether a path belongs to this service. */
