@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finds the maximum rate, then runs open loop at half of it twice, without and with a thread that issues the
  * sessions query (24 h, 1 h interval, grouped by release) over HTTP back to back.
  * <p>
- * Run: {@code java $(flags) -cp bench/target/crashfree-benchmarks.jar io.crashfree.bench.QueryUnderLoadBenchmark}
+ * Run: {@code java $(flags) -cp bench/target/crashfree-benchmarks.jar io.crashfree.bench.QueryUnderLoadBenchmark
+ * [--no-cache]}; {@code --no-cache} turns the sessions query's cache of settled hours off, so every query reads and
+ * unions the whole day (what a first query costs).
  */
 public final class QueryUnderLoadBenchmark
 {
@@ -43,16 +45,19 @@ public final class QueryUnderLoadBenchmark
     }
 
     /**
-     * @param args unused.
+     * @param args {@code --no-cache} or nothing.
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
     {
+        final boolean cache = !java.util.Arrays.asList(args).contains("--no-cache");
+        System.out.println("sessions query cache: " + (cache ? "on (default)" : "off"));
         final Path dir = Files.createTempDirectory("crashfree-query-load");
         final CrashfreeNode node = CrashfreeNode.start(ConfigLoader.fromMap(Map.of(
             "edge.http.port", "0", "node.data.dir", dir.toString(), "project.1.keys", KEY,
             "query.tokens", TOKEN, "aggregation.live.capacity", "262144", "aggregation.live.dense.blocks", "8192",
-            "aggregation.store.entries", "400000", "aggregation.flush.quiet.seconds", "60")), Clock.systemUTC());
+            "aggregation.store.entries", "400000", "aggregation.flush.quiet.seconds", "60",
+            "query.cache.megabytes", cache ? "64" : "0")), Clock.systemUTC());
         try
         {
             prefill(node);

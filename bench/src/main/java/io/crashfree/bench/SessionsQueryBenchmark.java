@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,6 +42,10 @@ import java.util.stream.Stream;
  * release per minute from a pool of 2,000 users per release, flushed into the store (hourly roll-ups) plus the
  * current hour live.
  * <p>
+ * {@code cache=true} is the dashboard case, the same query polled again: the settled hours come from the engine's
+ * cache and only the live hour is read. {@code cache=false} is a first query (or one whose hours were just written):
+ * everything is read and unioned.
+ * <p>
  * Run: {@code bin/crashfree bench SessionsQueryBenchmark}
  */
 @State(Scope.Benchmark)
@@ -52,6 +57,8 @@ import java.util.stream.Stream;
 public class SessionsQueryBenchmark
 {
     private static final int RELEASES = 100;
+    @Param({ "true", "false" })
+    public boolean cache;
     private final long nowMs = System.currentTimeMillis();
     private Path dir;
     private Aggregation aggregation;
@@ -89,7 +96,7 @@ public class SessionsQueryBenchmark
                 aggregation.flusher().doWork(nowMs, true); // as the flusher would, hour by hour
             }
         }
-        engine = new SessionsEngine(aggregation.view(), settings);
+        engine = new SessionsEngine(aggregation.view(), settings, cache ? SessionsEngine.DEFAULT_CACHE_BYTES : 0);
         final long endSec = (nowMs / 1000 / 3600 + 1) * 3600;
         query = new SessionsQuery(List.of(1L), Set.of(), Set.of(), Set.of(), endSec - 24 * 3600, endSec, 3600,
             List.of(SessionField.SUM_SESSION, SessionField.COUNT_UNIQUE_USER, SessionField.CRASH_FREE_RATE_SESSION),
