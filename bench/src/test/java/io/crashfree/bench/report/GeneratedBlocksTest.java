@@ -2,6 +2,9 @@ package io.crashfree.bench.report;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -70,6 +73,22 @@ class GeneratedBlocksTest
         assertTrue(once.contains("<!-- generated:fold begin -->\nfold v2\n<!-- generated:fold end -->"), once);
         assertEquals(GeneratedBlocks.replace(DOCUMENT, Map.of("fold", "x\n")),
             GeneratedBlocks.replace(DOCUMENT, Map.of("fold", "x")), "a missing final line break is added");
+    }
+
+    @Test
+    void shouldFindABlockForEverySectionInTheProjectsBenchmarksMd() throws IOException
+    {
+        final String document = Files.readString(Path.of("../BENCHMARKS.md"));
+        final Map<String, String> empty = new LinkedHashMap<>();
+        for (final Section s : Section.values())
+        {
+            empty.put(s.id(), "");
+        }
+        final String emptied = GeneratedBlocks.replace(document, empty);
+        for (final Section s : Section.values())
+        {
+            assertTrue(emptied.contains(GeneratedBlocks.begin(s.id()) + "\n" + GeneratedBlocks.end(s.id())), s.id());
+        }
     }
 
     @Test
