@@ -31,27 +31,47 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finds the maximum rate, then runs open loop at half of it twice, without and with a thread that issues the
  * sessions query (24 h, 1 h interval, grouped by release) over HTTP back to back.
  * <p>
- * Run: {@code java $(flags) -cp bench/target/crashfree-benchmarks.jar io.crashfree.bench.QueryUnderLoadBenchmark
- * [--no-cache]}; {@code --no-cache} turns the sessions query's cache of settled hours off, so every query reads and
- * unions the whole day (what a first query costs).
+ * Run: {@code java $(flags) -cp bench/target/crashfree-benchmarks.jar io.crashfree.bench.QueryUnderLoadBenchmark}.
+ * With {@code --quick}, two hours of data for 5 releases and 1.5 s legs (a smoke run); with {@code --result FILE},
+ * the figures are also written for the report driver ({@link OneShotResult}); {@code --no-cache} turns the sessions
+ * query's cache of settled hours off, so every query reads and unions the whole day (what a first query costs).
  */
 public final class QueryUnderLoadBenchmark
 {
     private static final String KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
     private static final String TOKEN = "benchmark-read-token-0000";
+    private static final int RELEASES = 100;
+    private static final int HOURS = 24;
+    private static final int QUICK_RELEASES = 5;
+    private static final int QUICK_HOURS = 2;
 
     private QueryUnderLoadBenchmark()
     {
     }
 
     /**
-     * @param args {@code --no-cache} or nothing.
+     * @param args {@code [--quick] [--result FILE] [--no-cache]} (see {@link OneShotOptions}).
      * @throws Exception on failure.
      */
     public static void main(final String[] args) throws Exception
     {
         final boolean cache = !java.util.Arrays.asList(args).contains("--no-cache");
+        final OneShotOptions options;
+        try
+        {
+            options = OneShotOptions.parse("query under load",
+                java.util.Arrays.stream(args).filter(a -> !a.equals("--no-cache")).toArray(String[]::new));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println(ex.getMessage());
+            System.exit(2);
+            return;
+        }
         System.out.println("sessions query cache: " + (cache ? "on (default)" : "off"));
+        final boolean quick = options.quick();
+        final String maxSeconds = quick ? "1.5" : "8";
+        final String maxWarmup = quick ? "0.5" : "2";
         final Path dir = Files.createTempDirectory("crashfree-query-load");
         final CrashfreeNode node = CrashfreeNode.start(ConfigLoader.fromMap(Map.of(
             "edge.http.port", "0", "node.data.dir", dir.toString(), "project.1.keys", KEY,
@@ -60,22 +80,23 @@ public final class QueryUnderLoadBenchmark
             "query.cache.megabytes", cache ? "64" : "0")), Clock.systemUTC());
         try
         {
-            prefill(node);
+            prefill(node, quick ? QUICK_RELEASES : RELEASES, quick ? QUICK_HOURS : HOURS);
             final String dsn = "http://" + KEY + "@127.0.0.1:" + node.port() + "/1";
             final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            final RunResult max = Loadgen.run(LoadgenOptions.parse("--dsn", dsn, "--sdk", "node", "--duration", "8",
-                "--warmup", "2", "--quiet", "--json", "-", "--release-prefix", "load@1.", "--releases", "20"), quiet);
+            final RunResult max = Loadgen.run(LoadgenOptions.parse("--dsn", dsn, "--sdk", "node", "--duration",
+                maxSeconds, "--warmup", maxWarmup, "--quiet", "--json", "-", "--release-prefix", "load@1.",
+                "--releases", "20"), quiet);
             final long half = Math.round(max.requestsPerSecond() / 2);
             System.out.printf("maximum keep-alive rate %,.0f req/s; open loop at %,d req/s%n",
                 max.requestsPerSecond(), half);
 
             final Histogram idle = queries(node, null, 20);
-            final RunResult alone = openLoop(dsn, half, quiet);
+            final RunResult alone = openLoop(dsn, half, quick, quiet);
             final Histogram loaded = new Histogram(3);
             final AtomicBoolean stop = new AtomicBoolean();
             final Thread poller = new Thread(() -> pollQueries(node, loaded, stop), "query-poller");
             poller.start();
-            final RunResult withQueries = openLoop(dsn, half, quiet);
+            final RunResult withQueries = openLoop(dsn, half, quick, quiet);
             stop.set(true);
             poller.join();
 
@@ -88,6 +109,17 @@ public final class QueryUnderLoadBenchmark
                 alone.requestsPerSecond(), alone.latencyMs(50), alone.latencyMs(99));
             System.out.printf("ingest with queries: %,.0f req/s achieved, p50 %.2f ms, p99 %.2f ms%n",
                 withQueries.requestsPerSecond(), withQueries.latencyMs(50), withQueries.latencyMs(99));
+            if (options.result() != null)
+            {
+                final OneShotResult result = new OneShotResult(QueryUnderLoadBenchmark.class.getSimpleName());
+                result.put("max.rate", max.requestsPerSecond()).put("half.rate", half)
+                    .put("stored.entries", node.aggregation().store().size());
+                record(result, "query.idle", idle);
+                record(result, "query.loaded", loaded);
+                record(result, "ingest.alone", alone);
+                record(result, "ingest.with.queries", withQueries);
+                result.write(options.result());
+            }
         }
         finally
         {
@@ -95,11 +127,27 @@ public final class QueryUnderLoadBenchmark
         }
     }
 
-    private static RunResult openLoop(final String dsn, final long rate, final PrintStream quiet) throws Exception
+    private static void record(final OneShotResult result, final String prefix, final Histogram h)
+    {
+        result.put(prefix + ".count", h.getTotalCount())
+            .put(prefix + ".p50.ms", h.getValueAtPercentile(50) / 1e6)
+            .put(prefix + ".p99.ms", h.getValueAtPercentile(99) / 1e6)
+            .put(prefix + ".max.ms", h.getMaxValue() / 1e6);
+    }
+
+    private static void record(final OneShotResult result, final String prefix, final RunResult r)
+    {
+        result.put(prefix + ".rate", r.requestsPerSecond())
+            .put(prefix + ".p50.ms", r.latencyMs(50))
+            .put(prefix + ".p99.ms", r.latencyMs(99));
+    }
+
+    private static RunResult openLoop(final String dsn, final long rate, final boolean quick, final PrintStream quiet)
+        throws Exception
     {
         return Loadgen.run(LoadgenOptions.parse("--dsn", dsn, "--sdk", "node", "--rate", String.valueOf(rate),
-            "--duration", "15", "--warmup", "3", "--quiet", "--json", "-", "--release-prefix", "load@1.",
-            "--releases", "20"), quiet);
+            "--duration", quick ? "1.5" : "15", "--warmup", quick ? "0.5" : "3", "--quiet", "--json", "-",
+            "--release-prefix", "load@1.", "--releases", "20"), quiet);
     }
 
     private static Histogram queries(final CrashfreeNode node, final AtomicBoolean stop, final int count)
@@ -149,15 +197,16 @@ public final class QueryUnderLoadBenchmark
         return System.nanoTime() - t0;
     }
 
-    private static void prefill(final CrashfreeNode node) throws InterruptedException
+    private static void prefill(final CrashfreeNode node, final int releases, final int hours)
+        throws InterruptedException
     {
         final long nowMs = System.currentTimeMillis();
         final Random random = new Random(1);
         final SessionBatch batch = new SessionBatch(100, 1);
         final long nowMinute = nowMs / 60_000 * 60_000;
-        for (int minute = 24 * 60; minute >= 0; minute--)
+        for (int minute = hours * 60; minute >= 0; minute--)
         {
-            for (int r = 0; r < 100; r++)
+            for (int r = 0; r < releases; r++)
             {
                 batch.reset(1, nowMs);
                 for (int s = 0; s < 10; s++)
@@ -183,7 +232,7 @@ public final class QueryUnderLoadBenchmark
         {
             Thread.sleep(500);
         }
-        System.out.printf("prefilled a day for 100 releases; %,d live records, %,d stored entries%n",
+        System.out.printf("prefilled %d h for %d releases; %,d live records, %,d stored entries%n", hours, releases,
             node.aggregation().table().liveRecords(), node.aggregation().store().size());
     }
 }

@@ -62,7 +62,11 @@ public final class EndToEndBenchmark
     {
     }
 
-    EndToEndBenchmark(final EndToEndOptions options, final PrintStream out)
+    /**
+     * @param options the settings.
+     * @param out     where progress and the per-pair lines go.
+     */
+    public EndToEndBenchmark(final EndToEndOptions options, final PrintStream out)
     {
         this.options = options;
         this.out = out;
@@ -137,6 +141,15 @@ public final class EndToEndBenchmark
         EndToEndReport.writeJson(options, legs, notes, latencyRate, startMs, options.json());
         out.println("e2e: report " + options.json());
         return legs;
+    }
+
+    /**
+     * @return the open-loop rate of the latency scenario in requests per second (half the node's median keep-alive
+     *         rate), or NaN before it ran.
+     */
+    public double latencyRate()
+    {
+        return latencyRate;
     }
 
     private void runScenario(final Scenario s, final BenchTarget node, final BenchTarget ceiling, final long project,
@@ -309,7 +322,11 @@ public final class EndToEndBenchmark
         return o;
     }
 
-    static PairedStats stats(final List<Leg> legs)
+    /**
+     * @param legs a scenario's legs, node and ceiling alternating.
+     * @return their figures paired.
+     */
+    public static PairedStats stats(final List<Leg> legs)
     {
         final List<Double> node = new ArrayList<>();
         final List<Double> ceiling = new ArrayList<>();
@@ -342,7 +359,12 @@ public final class EndToEndBenchmark
         return s == Scenario.LATENCY ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%,.0f", v);
     }
 
-    static double medianCpu(final List<Leg> legs, final String target)
+    /**
+     * @param legs   a scenario's legs.
+     * @param target "node" or "ceiling".
+     * @return the median CPU microseconds per request of that target's legs (negative or NaN when unknown).
+     */
+    public static double medianCpu(final List<Leg> legs, final String target)
     {
         return PairedStats.median(legs.stream().filter(l -> l.target().equals(target))
             .mapToDouble(Leg::targetCpuMicrosPerRequest).toArray());
