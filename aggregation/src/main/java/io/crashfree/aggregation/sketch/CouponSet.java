@@ -45,10 +45,24 @@ final class CouponSet
         }
     }
 
+    /** @param coupons how many coupons the set is about to hold at most: grows once now instead of step by step. */
+    void ensureCapacity(final int coupons)
+    {
+        if (coupons * 2 > slots.length)
+        {
+            rehash(Integer.highestOneBit(coupons * 2 - 1) * 2);
+        }
+    }
+
     private void grow()
     {
+        rehash(slots.length * 2);
+    }
+
+    private void rehash(final int length)
+    {
         final int[] old = slots;
-        slots = new int[old.length * 2];
+        slots = new int[length];
         size = 0;
         for (final int c : old)
         {

@@ -20,7 +20,7 @@ public final class CouponUnion
     private static final int MODE_HLL = 2;
     private static final int HLL_8 = 2;
 
-    private CouponSet coupons = new CouponSet(256);
+    private CouponSet coupons = new CouponSet(8);
     private byte[] registers;
     private Union fallback;
     // The first image is only remembered: a union of one (an interval with one stored bucket) needs no parsing.
@@ -299,13 +299,20 @@ public final class CouponUnion
             }
             return;
         }
+        // At most MAX_SET_COUPONS after this image (checked above): straight into the set, no promotion on the way.
+        final CouponSet set = coupons;
+        set.ensureCapacity(set.size() + held);
         for (int i = 0; i < count; i++)
         {
             final int c = readInt(bytes, from + 4 * i);
             if (c != 0)
             {
-                addCoupon(c);
+                set.add(c);
             }
+        }
+        if (set.size() > HllSketches.MAX_SET_COUPONS)
+        {
+            promote(); // only an image whose header undercounts its coupons gets here
         }
     }
 

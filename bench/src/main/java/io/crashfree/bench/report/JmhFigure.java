@@ -23,10 +23,19 @@ import java.util.Map;
  * @param samples       samples behind the percentiles (or iterations behind the mean).
  * @param bytesPerOp    {@code gc.alloc.rate.norm}, bytes allocated per operation (NaN without {@code -prof gc}).
  * @param settings      forks and iterations as run, e.g. {@code 1 fork, 5 × 1 s warm-up, 5 × 1 s measured}.
+ * @param params        the benchmark's {@code @Param} values as run, e.g. {@code cache=true}, or "".
  */
 public record JmhFigure(String benchmark, Mode mode, int threads, double meanNs, double errorNs, double p50Ns,
-    double p90Ns, double p99Ns, double maxNs, long samples, double bytesPerOp, String settings)
+    double p90Ns, double p99Ns, double maxNs, long samples, double bytesPerOp, String settings, String params)
 {
+    /** A figure of a benchmark without parameters. */
+    public JmhFigure(final String benchmark, final Mode mode, final int threads, final double meanNs,
+        final double errorNs, final double p50Ns, final double p90Ns, final double p99Ns, final double maxNs,
+        final long samples, final double bytesPerOp, final String settings)
+    {
+        this(benchmark, mode, threads, meanNs, errorNs, p50Ns, p90Ns, p99Ns, maxNs, samples, bytesPerOp, settings, "");
+    }
+
     /** The {@code -prof gc} secondary result: bytes allocated per benchmark operation. */
     public static final String ALLOCATION_PER_OP = "gc.alloc.rate.norm";
 
@@ -54,7 +63,7 @@ public record JmhFigure(String benchmark, Mode mode, int threads, double meanNs,
             primary.getScoreError() * toNs, sampled ? stats.getPercentile(50) * toNs : Double.NaN,
             sampled ? stats.getPercentile(90) * toNs : Double.NaN,
             sampled ? stats.getPercentile(99) * toNs : Double.NaN, sampled ? stats.getMax() * toNs : Double.NaN,
-            stats.getN(), bytes, settings(p));
+            stats.getN(), bytes, settings(p), params(p));
     }
 
     /** JMH declares the map with a raw {@code Result}; every value is some {@code Result<?>}. */
@@ -103,6 +112,16 @@ public record JmhFigure(String benchmark, Mode mode, int threads, double meanNs,
             default:
                 throw new IllegalArgumentException("the report reads time per operation, not " + unit);
         }
+    }
+
+    private static String params(final BenchmarkParams p)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final String key : p.getParamsKeys())
+        {
+            b.append(b.length() == 0 ? "" : ", ").append(key).append('=').append(p.getParam(key));
+        }
+        return b.toString();
     }
 
     private static String settings(final BenchmarkParams p)

@@ -221,7 +221,8 @@ final class JmhTables
     private static String name(final JmhFigure f)
     {
         final String description = DESCRIPTIONS.get(f.method());
-        return "`" + f.benchmark() + "`" + (description == null ? "" : " (" + description + ")");
+        return "`" + f.benchmark() + (f.params().isEmpty() ? "" : " [" + f.params() + "]") + "`" +
+            (description == null ? "" : " (" + description + ")");
     }
 
     private static boolean noAllocation(final JmhFigure f)

@@ -74,35 +74,50 @@ final class OneShotSections
     static String queryLoad(final ReportOptions options, final PrintStream out)
         throws IOException, InterruptedException
     {
-        final OneShotResult r = OneShotJvm.run("query under load", jvm(options, "-XX:+UseZGC", QUERY_LOAD_HEAP),
-            QueryUnderLoadBenchmark.class, args(options), limit(options, 30), out);
-        final double loadedP99 = r.number("query.loaded.p99.ms");
-        final MarkdownTable t = new MarkdownTable("measurement", "figure", "target", "met");
-        t.row("maximum keep-alive rate (this setup)", number(r.number("max.rate")) + " req/s; open loop at " +
-            number(r.number("half.rate")) + " req/s", "—", "—");
-        t.row("query without ingest (" + count(r.number("query.idle.count")) + " queries)",
-            "p50 " + ms(r.number("query.idle.p50.ms")) + ", p99 " + ms(r.number("query.idle.p99.ms")), "—", "—");
-        t.row("query during ingest at half rate (" + count(r.number("query.loaded.count")) + " queries)",
-            "p50 " + ms(r.number("query.loaded.p50.ms")) + ", p99 " + ms(loadedP99) + ", max " +
-                ms(r.number("query.loaded.max.ms")), "p99 < 50 ms",
-            met(loadedP99 < JmhTables.QUERY_TARGET_P99_MS));
-        t.row("ingest rate achieved, alone / with queries", number(r.number("ingest.alone.rate")) + " / " +
-            number(r.number("ingest.with.queries.rate")) + " req/s", "—", "—");
-        t.row("ingest latency p50 / p99, alone / with queries", ms(r.number("ingest.alone.p50.ms")) + " / " +
-            ms(r.number("ingest.alone.p99.ms")) + " / " + ms(r.number("ingest.with.queries.p50.ms")) + " / " +
-            ms(r.number("ingest.with.queries.p99.ms")), "—", "—");
-        return t.render() + "\nRatios in this run: the query's p99 under ingest is " +
-            ratio(loadedP99 / r.number("query.idle.p99.ms")) + " its p99 without; ingest with queries achieved " +
-            ratio(r.number("ingest.with.queries.rate") / r.number("ingest.alone.rate")) + " the rate alone. " +
-            "Store: " + count(r.number("stored.entries")) + " entries.\n";
+        final StringBuilder b = new StringBuilder();
+        for (final boolean cache : new boolean[] { true, false })
+        {
+            final List<String> args = new ArrayList<>(args(options));
+            if (!cache)
+            {
+                args.add("--no-cache");
+            }
+            final OneShotResult r = OneShotJvm.run("query under load" + (cache ? "" : " (no cache)"),
+                jvm(options, "-XX:+UseZGC", QUERY_LOAD_HEAP), QueryUnderLoadBenchmark.class, args,
+                limit(options, 30), out);
+            final double loadedP99 = r.number("query.loaded.p99.ms");
+            b.append(cache ? "Sessions query cache on (the default; a dashboard polling the same query):\n\n" :
+                "\nSessions query cache off (`--no-cache`; every query reads and unions the whole day, as a first " +
+                    "query does):\n\n");
+            final MarkdownTable t = new MarkdownTable("measurement", "figure", "target", "met");
+            t.row("maximum keep-alive rate (this setup)", number(r.number("max.rate")) + " req/s; open loop at " +
+                number(r.number("half.rate")) + " req/s", "—", "—");
+            t.row("query without ingest (" + count(r.number("query.idle.count")) + " queries)",
+                "p50 " + ms(r.number("query.idle.p50.ms")) + ", p99 " + ms(r.number("query.idle.p99.ms")), "—", "—");
+            t.row("query during ingest at half rate (" + count(r.number("query.loaded.count")) + " queries)",
+                "p50 " + ms(r.number("query.loaded.p50.ms")) + ", p99 " + ms(loadedP99) + ", max " +
+                    ms(r.number("query.loaded.max.ms")), "p99 < 50 ms",
+                met(loadedP99 < JmhTables.QUERY_TARGET_P99_MS));
+            t.row("ingest rate achieved, alone / with queries", number(r.number("ingest.alone.rate")) + " / " +
+                number(r.number("ingest.with.queries.rate")) + " req/s", "—", "—");
+            t.row("ingest latency p50 / p99, alone / with queries", ms(r.number("ingest.alone.p50.ms")) + " / " +
+                ms(r.number("ingest.alone.p99.ms")) + " / " + ms(r.number("ingest.with.queries.p50.ms")) + " / " +
+                ms(r.number("ingest.with.queries.p99.ms")), "—", "—");
+            b.append(t.render()).append("\nRatios in this run: the query's p99 under ingest is ")
+                .append(ratio(loadedP99 / r.number("query.idle.p99.ms"))).append(" its p99 without; ingest with ")
+                .append("queries achieved ")
+                .append(ratio(r.number("ingest.with.queries.rate") / r.number("ingest.alone.rate")))
+                .append(" the rate alone. Store: ").append(count(r.number("stored.entries"))).append(" entries.\n");
+        }
+        return b.toString();
     }
 
     /** @return the command that reproduces the query-under-load section without the driver. */
     static List<String> queryLoadCommands(final ReportOptions options)
     {
         return List.of("`java $(flags) -XX:+UseZGC -Xms2g -Xmx2g -cp " + JAR + " " +
-            QueryUnderLoadBenchmark.class.getName() + (options.quick() ? " --quick" : "") + "` (`$(flags)` is " +
-            "the parent pom's `crashfree.jvm.flags`)");
+            QueryUnderLoadBenchmark.class.getName() + (options.quick() ? " --quick" : "") + " [--no-cache]` " +
+            "(`$(flags)` is the parent pom's `crashfree.jvm.flags`)");
     }
 
     private static void flushRow(final MarkdownTable t, final String run, final OneShotResult r)
