@@ -160,15 +160,7 @@ public final class CouponUnion
             {
                 promote();
             }
-            final byte[] r = registers;
-            for (int i = 0, src = offset + 40; i < HllSketches.K; i++, src++)
-            {
-                final byte v = bytes[src];
-                if (v > r[i])
-                {
-                    r[i] = v;
-                }
-            }
+            maxRegisters(registers, bytes, offset + 40);
         }
         else
         {
@@ -194,13 +186,7 @@ public final class CouponUnion
             {
                 promote();
             }
-            for (int i = 0; i < HllSketches.K; i++)
-            {
-                if (other.registers[i] > registers[i])
-                {
-                    registers[i] = other.registers[i];
-                }
-            }
+            maxRegisters(registers, other.registers, 0);
         }
         else
         {
@@ -329,6 +315,27 @@ public final class CouponUnion
         }
         coupons = new CouponSet(1);
     }
+
+    /**
+     * Raises every register to the other sketch's, eight at a time: register values are below 64, so a byte-wise
+     * "a >= b" is the high bit of {@code (a | 0x80) - b} and no byte borrows from its neighbour (a byte-by-byte loop
+     * with a comparison was half of a warm query's time with dense sketches).
+     */
+    static void maxRegisters(final byte[] registers, final byte[] other, final int otherOffset)
+    {
+        final long high = 0x8080_8080_8080_8080L;
+        for (int i = 0; i < HllSketches.K; i += 8)
+        {
+            final long a = (long)LONG_LE.get(registers, i);
+            final long b = (long)LONG_LE.get(other, otherOffset + i);
+            final long aAtLeastB = (((a | high) - b) & high) >>> 7;
+            final long keepA = aAtLeastB * 0xFF;
+            LONG_LE.set(registers, i, (a & keepA) | (b & ~keepA));
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_LE =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static final java.lang.invoke.VarHandle INT_LE =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);

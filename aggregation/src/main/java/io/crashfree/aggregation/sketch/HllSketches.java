@@ -52,6 +52,7 @@ public final class HllSketches
     private static final int MODE_HLL8_SET = 1 | (2 << 2);
     private static final int FLAG_COMPACT = 8;
     private static final int FLAG_OUT_OF_ORDER = 16;
+    private static final int FLAG_REBUILD_KXQ = 32;
     /** 2^-v for every register value (the library's invPow2 is the same exact power of two). */
     private static final double[] INV_POW2 = new double[64];
 
@@ -198,6 +199,23 @@ public final class HllSketches
         image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
             .put(5, (byte)FLAG_OUT_OF_ORDER).put(6, (byte)curMin).put(7, (byte)MODE_HLL8_HLL);
         image.putDouble(8, 0).putDouble(16, kxq0).putDouble(24, kxq1).putInt(32, numAtCurMin).putInt(36, 0);
+        image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
+        return image.array();
+    }
+
+    /**
+     * The library's HLL_8 image over a copy of the registers without the estimator's summary: flagged for the
+     * library to rebuild it if it ever estimates the image. For images that are only unioned (a live record's
+     * sketch read by a query), where computing the summary would be wasted.
+     *
+     * @param registers {@link #K} register bytes.
+     * @return the image.
+     */
+    public static byte[] hllImageToUnion(final byte[] registers)
+    {
+        final ByteBuffer image = ByteBuffer.allocate(HLL_PREAMBLE_BYTES + K).order(ByteOrder.LITTLE_ENDIAN);
+        image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
+            .put(5, (byte)(FLAG_OUT_OF_ORDER | FLAG_REBUILD_KXQ)).put(6, (byte)0).put(7, (byte)MODE_HLL8_HLL);
         image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
         return image.array();
     }

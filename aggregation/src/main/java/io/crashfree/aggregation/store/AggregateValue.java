@@ -254,7 +254,7 @@ public final class AggregateValue
             {
                 HllSketches.applyCoupon(registers, coupons[i]);
             }
-            return HllSketches.hllImage(registers);
+            return HllSketches.hllImageToUnion(registers);
         }
         return n > 0 ? HllSketches.couponSetImage(coupons, n) : null;
     }

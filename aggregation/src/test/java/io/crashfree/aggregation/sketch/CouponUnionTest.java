@@ -76,6 +76,25 @@ class CouponUnionTest
         assertEquals(150, copy.estimate());
     }
 
+    @Test
+    void shouldRaiseEveryRegisterToTheLargerValueEightAtATime()
+    {
+        final byte[] registers = new byte[HllSketches.K];
+        final byte[] other = new byte[HllSketches.K + 40];
+        for (int i = 0; i < HllSketches.K; i++)
+        {
+            registers[i] = (byte)random.nextInt(64);
+            other[40 + i] = (byte)(i % 97 == 0 ? registers[i] : random.nextInt(64)); // some equal pairs too
+        }
+        final byte[] expected = new byte[HllSketches.K];
+        for (int i = 0; i < HllSketches.K; i++)
+        {
+            expected[i] = (byte)Math.max(registers[i], other[40 + i]);
+        }
+        CouponUnion.maxRegisters(registers, other, 40);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, registers);
+    }
+
     private static int coupon(final int i)
     {
         final long[] h = MurmurHash3.hash(new long[] { i }, 9001L);
