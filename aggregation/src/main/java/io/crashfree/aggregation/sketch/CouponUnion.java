@@ -245,6 +245,10 @@ public final class CouponUnion
         {
             return coupons.size();
         }
+        if (fallback == null && registers != null)
+        {
+            return HllSketches.estimateRegisters(registers);
+        }
         final HllSketch sketch = registers != null ? HllSketches.fromRegisters(registers) :
             coupons.isEmpty() ? null : HllSketches.fromCoupons(coupons.toArray(), coupons.size());
         if (fallback == null)
