@@ -162,13 +162,14 @@ public final class Flusher
         {
             return; // replay of a flush that completed before a crash
         }
-        if (stored == null)
+        final boolean newKey = stored == null;
+        if (newKey)
         {
             stored = new AggregateValue();
         }
         stored.merge(value);
         stored.addGeneration(generation);
-        store.put(key, stored);
+        store.put(key, stored, newKey);
     }
 
     private void maintain(final long nowMs)

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,11 +30,17 @@ public final class AggregateStore implements AutoCloseable
 {
     private final ChronicleMap<byte[], byte[]> map;
     private final ConcurrentSkipListSet<StoreKey> index = new ConcurrentSkipListSet<>();
-    /** Last write sequence per bucket, keyed by the bucket's key with release and environment 0. */
-    private final ConcurrentSkipListMap<StoreKey, Long> bucketWrites = new ConcurrentSkipListMap<>();
+    /**
+     * Last write sequence per bucket, keyed by the bucket's key with release and environment 0. A hash map of mutable
+     * cells: a flush writes many keys of one bucket in a row, and a skip-list put per key was a fifth of the
+     * flusher's time; readers look up a range's buckets one by one (24 for a day of hours).
+     */
+    private final ConcurrentHashMap<StoreKey, AtomicLong> bucketWrites = new ConcurrentHashMap<>();
     /** Per (project, width): the newest bucket whose last key was removed, and the sequence of that removal. */
     private final Map<StoreKey, long[]> removedThrough = new ConcurrentHashMap<>();
     private volatile long writeSequence;
+    private StoreKey lastBucket; // the flusher's last written bucket and its cell
+    private AtomicLong lastBucketWrites;
 
     /**
      * Opens or creates the store.
@@ -101,9 +107,31 @@ public final class AggregateStore implements AutoCloseable
      */
     public void put(final StoreKey key, final AggregateValue value)
     {
+        put(key, value, true);
+    }
+
+    /**
+     * Writes a value (flusher only).
+     *
+     * @param key    the key.
+     * @param value  the value.
+     * @param newKey false when the caller knows the key is already stored (skips the index insert).
+     */
+    public void put(final StoreKey key, final AggregateValue value, final boolean newKey)
+    {
         map.put(key.toBytes(), value.toBytes());
-        index.add(key);
-        bucketWrites.put(bucketOf(key), nextSequence());
+        if (newKey)
+        {
+            index.add(key);
+        }
+        final long sequence = nextSequence();
+        final StoreKey bucket = bucketOf(key);
+        if (!bucket.equals(lastBucket))
+        {
+            lastBucket = bucket;
+            lastBucketWrites = bucketWrites.computeIfAbsent(bucket, b -> new AtomicLong());
+        }
+        lastBucketWrites.set(sequence);
     }
 
     /**
@@ -121,12 +149,13 @@ public final class AggregateStore implements AutoCloseable
             new StoreKey(key.project(), key.widthSec(), key.bucketSec(), Long.MIN_VALUE, Long.MIN_VALUE));
         if (next != null && bucketOf(next).equals(bucket))
         {
-            bucketWrites.put(bucket, sequence);
+            bucketWrites.computeIfAbsent(bucket, b -> new AtomicLong()).set(sequence);
         }
         else
         {
             // The bucket is gone: forget its stamp, and remember that everything up to it changed.
             bucketWrites.remove(bucket);
+            lastBucket = null;
             removedThrough.merge(new StoreKey(key.project(), key.widthSec(), 0, 0, 0),
                 new long[] { key.bucketSec(), sequence },
                 (a, b) -> new long[] { Math.max(a[0], b[0]), Math.max(a[1], b[1]) });
@@ -147,10 +176,14 @@ public final class AggregateStore implements AutoCloseable
     public long lastWrite(final long project, final long widthSec, final long fromSec, final long toSec)
     {
         long last = 0;
-        for (final Long sequence : bucketWrites.subMap(new StoreKey(project, widthSec, fromSec, 0, 0), true,
-            new StoreKey(project, widthSec, toSec, 0, 0), false).values())
+        final long first = Math.floorDiv(fromSec + widthSec - 1, widthSec) * widthSec; // buckets start at multiples
+        for (long bucket = first; bucket < toSec; bucket += widthSec)
         {
-            last = Math.max(last, sequence);
+            final AtomicLong sequence = bucketWrites.get(new StoreKey(project, widthSec, bucket, 0, 0));
+            if (sequence != null)
+            {
+                last = Math.max(last, sequence.get());
+            }
         }
         final long[] removed = removedThrough.get(new StoreKey(project, widthSec, 0, 0, 0));
         if (removed != null && removed[0] >= fromSec)
