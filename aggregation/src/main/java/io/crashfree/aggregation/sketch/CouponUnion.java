@@ -91,6 +91,16 @@ public final class CouponUnion
         {
             return;
         }
+        if (registers != null && pendingBytes == null && fallback == null)
+        {
+            // The dense case (a total over many buckets): an image that raises no register leaves the estimate
+            // as it was, so a cached union polled again with the same users is not estimated again.
+            if (parseImage(bytes, offset, length))
+            {
+                memo = Double.NaN;
+            }
+            return;
+        }
         memo = Double.NaN;
         if (empty)
         {
@@ -138,7 +148,8 @@ public final class CouponUnion
         }
     }
 
-    private void parseImage(final byte[] bytes, final int offset, final int length)
+    /** @return false only when the union certainly did not change (registers, none raised). */
+    private boolean parseImage(final byte[] bytes, final int offset, final int length)
     {
         final int lgK = bytes[offset + 3];
         final int mode = bytes[offset + 7] & 3;
@@ -147,12 +158,14 @@ public final class CouponUnion
         if (lgK == HllSketches.LG_K && mode == MODE_LIST)
         {
             final int count = bytes[offset + 6] & 0xFF;
-            addCoupons(bytes, offset + 8, compact ? count : Math.min((length - 8) / 4, 1 << bytes[offset + 4]), count);
+            return addCoupons(bytes, offset + 8, compact ? count : Math.min((length - 8) / 4, 1 << bytes[offset + 4]),
+                count);
         }
         else if (lgK == HllSketches.LG_K && mode == MODE_SET && length >= 12)
         {
             final int count = readInt(bytes, offset + 8);
-            addCoupons(bytes, offset + 12, compact ? count : Math.min((length - 12) / 4, 1 << bytes[offset + 4]), count);
+            return addCoupons(bytes, offset + 12, compact ? count : Math.min((length - 12) / 4, 1 << bytes[offset + 4]),
+                count);
         }
         else if (lgK == HllSketches.LG_K && mode == MODE_HLL && type == HLL_8 && length >= 40 + HllSketches.K)
         {
@@ -160,17 +173,15 @@ public final class CouponUnion
             {
                 promote();
             }
-            maxRegisters(registers, bytes, offset + 40);
+            return maxRegisters(registers, bytes, offset + 40);
         }
-        else
+        final byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+        if (fallback == null)
         {
-            final byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
-            if (fallback == null)
-            {
-                fallback = HllSketches.newUnion();
-            }
-            fallback.update(HllSketch.heapify(copy));
+            fallback = HllSketches.newUnion();
         }
+        fallback.update(HllSketch.heapify(copy));
+        return true;
     }
 
     /** @param other another union to add into this one. */
@@ -268,7 +279,7 @@ public final class CouponUnion
      * @param slots coupon slots to read (an updatable image's whole table, empty slots are 0).
      * @param held  how many coupons the image holds (its header's count).
      */
-    private void addCoupons(final byte[] bytes, final int from, final int slots, final int held)
+    private boolean addCoupons(final byte[] bytes, final int from, final int slots, final int held)
     {
         final int count = slots;
         if (registers == null && coupons.size() + held > HllSketches.MAX_SET_COUPONS)
@@ -279,15 +290,20 @@ public final class CouponUnion
         if (registers != null)
         {
             final byte[] r = registers;
+            int raised = 0;
             for (int i = 0; i < count; i++)
             {
                 final int c = readInt(bytes, from + 4 * i);
                 if (c != 0)
                 {
-                    HllSketches.applyCoupon(r, c);
+                    final int slot = HllSketches.slot(c);
+                    final int old = r[slot];
+                    final int now = Math.max(old, HllSketches.value(c));
+                    r[slot] = (byte)now;
+                    raised |= now ^ old;
                 }
             }
-            return;
+            return raised != 0;
         }
         // At most MAX_SET_COUPONS after this image (checked above): straight into the set, no promotion on the way.
         final CouponSet set = coupons;
@@ -304,6 +320,7 @@ public final class CouponUnion
         {
             promote(); // only an image whose header undercounts its coupons gets here
         }
+        return true;
     }
 
     private void promote()
@@ -321,21 +338,25 @@ public final class CouponUnion
     }
 
     /**
-     * Raises every register to the other sketch's, eight at a time: register values are below 64, so a byte-wise
+     * Raises every register to the other sketch's (returns whether any rose), eight at a time: register values are below 64, so a byte-wise
      * "a >= b" is the high bit of {@code (a | 0x80) - b} and no byte borrows from its neighbour (a byte-by-byte loop
      * with a comparison was half of a warm query's time with dense sketches).
      */
-    static void maxRegisters(final byte[] registers, final byte[] other, final int otherOffset)
+    static boolean maxRegisters(final byte[] registers, final byte[] other, final int otherOffset)
     {
         final long high = 0x8080_8080_8080_8080L;
+        long raised = 0;
         for (int i = 0; i < HllSketches.K; i += 8)
         {
             final long a = (long)LONG_LE.get(registers, i);
             final long b = (long)LONG_LE.get(other, otherOffset + i);
             final long aAtLeastB = (((a | high) - b) & high) >>> 7;
             final long keepA = aAtLeastB * 0xFF;
-            LONG_LE.set(registers, i, (a & keepA) | (b & ~keepA));
+            final long max = (a & keepA) | (b & ~keepA);
+            LONG_LE.set(registers, i, max);
+            raised |= max ^ a;
         }
+        return raised != 0;
     }
 
     private static final java.lang.invoke.VarHandle LONG_LE =

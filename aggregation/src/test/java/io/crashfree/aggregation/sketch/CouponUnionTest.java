@@ -95,6 +95,39 @@ class CouponUnionTest
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, registers);
     }
 
+    @Test
+    void shouldEstimateADenseUnionAgainOnlyWhenARegisterRose()
+    {
+        final HllSketch many = HllSketches.empty();
+        final HllSketch few = HllSketches.empty();
+        final HllSketch fresh = HllSketches.empty();
+        for (int i = 0; i < 50_000; i++)
+        {
+            many.update("user-" + i);
+            if (i % 100 == 0)
+            {
+                few.update("user-" + i); // users the union has already seen
+            }
+            fresh.update("new-user-" + i);
+        }
+        final CouponUnion union = new CouponUnion();
+        final byte[] manyImage = many.toCompactByteArray();
+        union.addImage(manyImage, 0, manyImage.length);
+        union.addImage(manyImage, 0, manyImage.length); // now dense registers
+        final double before = union.estimate();
+        final byte[] fewImage = few.toCompactByteArray();
+        union.addImage(fewImage, 0, fewImage.length);
+        assertEquals(before, union.estimate(), 0.0, "seen users change nothing");
+        final byte[] freshImage = fresh.toCompactByteArray();
+        union.addImage(freshImage, 0, freshImage.length);
+        assertEquals(100_000, union.estimate(), 100_000 * 0.02, "new users are counted");
+        final Union library = HllSketches.newUnion();
+        library.update(many);
+        library.update(few);
+        library.update(fresh);
+        assertEquals(library.getEstimate(), union.estimate(), library.getEstimate() * 1e-9);
+    }
+
     private static int coupon(final int i)
     {
         final long[] h = MurmurHash3.hash(new long[] { i }, 9001L);
