@@ -34,8 +34,10 @@ final class HttpResponses
     static final AsciiString PREFLIGHT_MAX_AGE_SECONDS = AsciiString.cached("3600");
     static final AsciiString X_SENTRY_ERROR = AsciiString.cached("x-sentry-error");
 
+    // A heap buffer: the encoder copies these two bytes next to the headers, and copying out of a read-only direct
+    // buffer went through an NIO slice per answer (4% of an event loop's samples).
     private static final ByteBuf EMPTY_OBJECT = Unpooled.unreleasableBuffer(
-        Unpooled.directBuffer(2).writeBytes("{}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+        Unpooled.wrappedBuffer("{}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
 
     private HttpResponses()
     {
