@@ -69,8 +69,12 @@ public final class AggregateView
         final long toSec, final long nowMs, final int sketchMask)
     {
         final Map<StoreKey, AggregateValue> result = new HashMap<>();
-        scan(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, false,
-            (key, value) -> result.merge(key, value, (a, b) -> merged(a, b, sketchMask)));
+        final PartVisitor merge = (key, value) -> result.merge(key, value, (a, b) -> merged(a, b, sketchMask));
+        read(snapshot ->
+        {
+            snapshot.forEachStoredPart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, false, merge);
+            snapshot.forEachLivePart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, false, merge);
+        });
         return result;
     }
 
@@ -83,40 +87,6 @@ public final class AggregateView
          * @param value one stored value or one live record (raw mode: counters plus undecoded sketch images).
          */
         void onPart(StoreKey key, AggregateValue value);
-    }
-
-    /**
-     * Streams a project's aggregates part by part, without merging parts of one key (the caller merges them per its
-     * own groups), with user sketches as undecoded images: the fastest read for queries.
-     *
-     * @param project          project id.
-     * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
-     * @param requestedFromSec first bucket start, inclusive.
-     * @param toSec            end, exclusive.
-     * @param nowMs            now.
-     * @param sketchMask       sketches to include.
-     * @param visitor          receives every part.
-     */
-    public void forEachPart(final long project, final long widthSec, final long requestedFromSec, final long toSec,
-        final long nowMs, final int sketchMask, final PartVisitor visitor)
-    {
-        scan(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, true, visitor);
-    }
-
-    private void scan(final long project, final long widthSec, final long requestedFromSec, final long toSec,
-        final long nowMs, final int sketchMask, final boolean raw, final PartVisitor visitor)
-    {
-        final Snapshot snapshot = new Snapshot();
-        lock.readLock().lock();
-        try
-        {
-            snapshot.forEachStoredPart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, raw, visitor);
-            snapshot.forEachLivePart(project, widthSec, requestedFromSec, toSec, nowMs, sketchMask, raw, visitor);
-        }
-        finally
-        {
-            lock.readLock().unlock();
-        }
     }
 
     /** Reads from a {@link Snapshot}. */

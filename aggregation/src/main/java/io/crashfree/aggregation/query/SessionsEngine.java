@@ -222,6 +222,9 @@ public final class SessionsEngine
         final int intervals;
         final int mask;
         final Map<List<Object>, Accumulator> groups;
+        private final boolean byProject;
+        private final boolean byRelease;
+        private final boolean byEnvironment;
         private final Map<Long, String> releaseNames = new HashMap<>();
         private final Map<Long, String> environmentNames = new HashMap<>();
         private long namesProject = Long.MIN_VALUE;
@@ -234,6 +237,9 @@ public final class SessionsEngine
             this.intervals = intervals;
             this.mask = mask;
             this.groups = groups;
+            this.byProject = query.groupBy().contains(GroupBy.PROJECT);
+            this.byRelease = query.groupBy().contains(GroupBy.RELEASE);
+            this.byEnvironment = query.groupBy().contains(GroupBy.ENVIRONMENT);
         }
 
         /** @return a grouping that starts from this cached one. */
@@ -271,9 +277,6 @@ public final class SessionsEngine
             {
                 return;
             }
-            final boolean byProject = query.groupBy().contains(GroupBy.PROJECT);
-            final boolean byRelease = query.groupBy().contains(GroupBy.RELEASE);
-            final boolean byEnvironment = query.groupBy().contains(GroupBy.ENVIRONMENT);
             final List<Object> groupKey = Arrays.asList(byProject ? project : null, byRelease ? release : null,
                 byEnvironment ? environment : null);
             final Accumulator acc = groups.computeIfAbsent(groupKey, k ->

@@ -296,11 +296,7 @@ public final class CouponUnion
                 final int c = readInt(bytes, from + 4 * i);
                 if (c != 0)
                 {
-                    final int slot = HllSketches.slot(c);
-                    final int old = r[slot];
-                    final int now = Math.max(old, HllSketches.value(c));
-                    r[slot] = (byte)now;
-                    raised |= now ^ old;
+                    raised |= HllSketches.applyCoupon(r, c);
                 }
             }
             return raised != 0;

@@ -179,15 +179,11 @@ public final class HllSketches
      */
     public static byte[] hllImage(final byte[] registers)
     {
-        final ByteBuffer image = ByteBuffer.allocate(HLL_PREAMBLE_BYTES + K).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer image = hllImage(registers, FLAG_OUT_OF_ORDER);
         if (!summarize(registers, image))
         {
             summarizeByHistogram(registers, image);
         }
-        image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
-            .put(5, (byte)FLAG_OUT_OF_ORDER).put(7, (byte)MODE_HLL8_HLL);
-        image.putDouble(8, 0).putInt(36, 0);
-        image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
         return image.array();
     }
 
@@ -270,11 +266,17 @@ public final class HllSketches
      */
     public static byte[] hllImageToUnion(final byte[] registers)
     {
+        return hllImage(registers, FLAG_OUT_OF_ORDER | FLAG_REBUILD_KXQ).array();
+    }
+
+    /** @return an HLL_8 image of a copy of the registers, with the fixed preamble fields and the summary zeroed. */
+    private static ByteBuffer hllImage(final byte[] registers, final int flags)
+    {
         final ByteBuffer image = ByteBuffer.allocate(HLL_PREAMBLE_BYTES + K).order(ByteOrder.LITTLE_ENDIAN);
         image.put(0, (byte)10).put(1, (byte)1).put(2, (byte)7).put(3, (byte)LG_K).put(4, (byte)0)
-            .put(5, (byte)(FLAG_OUT_OF_ORDER | FLAG_REBUILD_KXQ)).put(6, (byte)0).put(7, (byte)MODE_HLL8_HLL);
+            .put(5, (byte)flags).put(7, (byte)MODE_HLL8_HLL);
         image.put(HLL_PREAMBLE_BYTES, registers, 0, K);
-        return image.array();
+        return image;
     }
 
     /**
@@ -320,11 +322,15 @@ public final class HllSketches
      *
      * @param registers {@link #K} register bytes.
      * @param coupon    a coupon.
+     * @return non-zero when the register rose.
      */
-    public static void applyCoupon(final byte[] registers, final int coupon)
+    public static int applyCoupon(final byte[] registers, final int coupon)
     {
         final int s = slot(coupon);
-        registers[s] = (byte)Math.max(registers[s], value(coupon)); // branch-free: the comparison is a coin toss
+        final int old = registers[s];
+        final int raised = Math.max(old, value(coupon)); // branch-free: the comparison is a coin toss
+        registers[s] = (byte)raised;
+        return raised ^ old;
     }
 
     /**
