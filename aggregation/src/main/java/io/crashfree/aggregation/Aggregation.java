@@ -4,11 +4,14 @@ import io.crashfree.aggregation.live.DedupSets;
 import io.crashfree.aggregation.live.DenseArena;
 import io.crashfree.aggregation.live.LiveAggregator;
 import io.crashfree.aggregation.live.LiveTable;
+import io.crashfree.aggregation.live.LiveUsage;
 import io.crashfree.aggregation.live.NameTable;
+import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.aggregation.store.AggregateStore;
 
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -39,16 +42,18 @@ public final class Aggregation implements AutoCloseable
     private final Consumer<Throwable> errorHandler;
     private final Thread flusherThread;
     private volatile boolean running = true;
+    private volatile boolean wakeRequested;
 
-    private Aggregation(final AggregationSettings settings, final LongSupplier clockMs,
-        final Consumer<Throwable> errorHandler, final boolean startFlusher)
+    private Aggregation(final AggregationSettings settings, final ProjectLimits limits, final long[] projectIds,
+        final LongSupplier clockMs, final Consumer<Throwable> errorHandler, final boolean startFlusher)
     {
         this.settings = settings;
         this.clockMs = clockMs;
         this.errorHandler = errorHandler;
         final Path live = settings.dataDir().resolve("live");
         final DenseArena arena = new DenseArena(live.resolve("dense.dat"), settings.denseBlocks());
-        this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena);
+        this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena,
+            new LiveUsage(settings.liveBudgetBytes(), limits, projectIds));
         this.dedup = new DedupSets(live, settings.dedupPerDay());
         this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity());
         this.store = new AggregateStore(settings.dataDir().resolve("store").resolve("aggregates.cm"),
@@ -64,6 +69,14 @@ public final class Aggregation implements AutoCloseable
         this.flusherThread = startFlusher ? new Thread(this::runFlusher, "crashfree-flusher") : null;
         if (flusherThread != null)
         {
+            aggregator.onPressure(() ->
+            {
+                if (!wakeRequested)
+                {
+                    wakeRequested = true;
+                    LockSupport.unpark(flusherThread);
+                }
+            });
             flusherThread.start();
         }
     }
@@ -79,7 +92,38 @@ public final class Aggregation implements AutoCloseable
     public static Aggregation open(final AggregationSettings settings, final LongSupplier clockMs,
         final Consumer<Throwable> errorHandler)
     {
-        return new Aggregation(settings, clockMs, errorHandler, true);
+        return new Aggregation(settings, ProjectLimits.unlimited(), new long[0], clockMs, errorHandler, true);
+    }
+
+    /**
+     * Opens the aggregation side with per-project limits and starts its flusher thread.
+     *
+     * @param settings     validated settings.
+     * @param limits       what each project may hold.
+     * @param projectIds   the configured projects.
+     * @param clockMs      wall clock, epoch ms.
+     * @param errorHandler receives faults of the flusher thread (it keeps running).
+     * @return the running aggregation.
+     */
+    public static Aggregation open(final AggregationSettings settings, final ProjectLimits limits,
+        final long[] projectIds, final LongSupplier clockMs, final Consumer<Throwable> errorHandler)
+    {
+        return new Aggregation(settings, limits, projectIds, clockMs, errorHandler, true);
+    }
+
+    /**
+     * Opens with per-project limits and without a flusher thread (tests).
+     *
+     * @param settings   validated settings.
+     * @param limits     what each project may hold.
+     * @param projectIds the configured projects.
+     * @param clockMs    clock used during recovery.
+     * @return the aggregation.
+     */
+    public static Aggregation openManual(final AggregationSettings settings, final ProjectLimits limits,
+        final long[] projectIds, final LongSupplier clockMs)
+    {
+        return new Aggregation(settings, limits, projectIds, clockMs, Throwable::printStackTrace, false);
     }
 
     /**
@@ -91,7 +135,8 @@ public final class Aggregation implements AutoCloseable
      */
     public static Aggregation openManual(final AggregationSettings settings, final LongSupplier clockMs)
     {
-        return new Aggregation(settings, clockMs, Throwable::printStackTrace, false);
+        return new Aggregation(settings, ProjectLimits.unlimited(), new long[0], clockMs, Throwable::printStackTrace,
+            false);
     }
 
     private void runFlusher()
@@ -101,6 +146,7 @@ public final class Aggregation implements AutoCloseable
         {
             try
             {
+                wakeRequested = false;
                 final long nowMs = clockMs.getAsLong();
                 flusher.doWork(nowMs, false);
                 if (settings.syncIntervalMs() > 0 && nowMs - lastSyncMs >= settings.syncIntervalMs())
@@ -108,12 +154,16 @@ public final class Aggregation implements AutoCloseable
                     lastSyncMs = nowMs;
                     force();
                 }
-                Thread.sleep(settings.flushIntervalMs());
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
+                // Under memory pressure the next cycle runs at once (early flushes keep ingest from refusing); an
+                // event loop that sees the live side pass its high mark wakes the flusher early.
+                if (!flusher.underPressure())
+                {
+                    LockSupport.parkNanos(this, settings.flushIntervalMs() * 1_000_000L);
+                    if (Thread.interrupted())
+                    {
+                        return;
+                    }
+                }
             }
             catch (final RuntimeException | Error ex)
             {

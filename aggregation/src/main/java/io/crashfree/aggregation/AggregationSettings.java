@@ -43,6 +43,33 @@ public record AggregationSettings(
     /** Width of the hourly roll-up buckets. */
     public static final int COARSE_WIDTH_SEC = 3600;
 
+    /** Bytes of one live record. */
+    public static final long RECORD_BYTES = 512;
+    /** Bytes of one dense sketch block. */
+    public static final long BLOCK_BYTES = 1 << 15;
+
+    /** @return the live side's memory budget: records plus dense sketch blocks, bytes. */
+    public long liveBudgetBytes()
+    {
+        return liveCapacity * RECORD_BYTES + denseBlocks * BLOCK_BYTES;
+    }
+
+    /**
+     * Splits a live memory budget ({@code aggregation.live.memory.megabytes}) between records and dense sketch
+     * blocks: an eighth (rounded down to a power of two of records, at least 1,024) for records, the rest for
+     * blocks. A record is 512 bytes; a key whose users outgrow its record takes a 32 KiB block per sketch.
+     *
+     * @param budgetBytes the budget.
+     * @return {records, blocks}.
+     */
+    public static int[] liveLayout(final long budgetBytes)
+    {
+        final long recordBytes = budgetBytes / 8;
+        int records = Integer.highestOneBit((int)Math.min(1 << 22, Math.max(1024, recordBytes / RECORD_BYTES)));
+        final long blocks = Math.max(16, (budgetBytes - records * RECORD_BYTES) / BLOCK_BYTES);
+        return new int[] { records, (int)Math.min(blocks, 1 << 20) };
+    }
+
     /**
      * @param nowMs now.
      * @return the first fine bucket start still kept, epoch seconds: older fine buckets live only in the hourly

@@ -2,13 +2,16 @@ package io.crashfree.aggregation;
 
 import io.crashfree.aggregation.live.DedupSets;
 import io.crashfree.aggregation.live.FoldGuard;
+import io.crashfree.aggregation.live.LiveAggregator;
 import io.crashfree.aggregation.live.LiveTable;
+import io.crashfree.aggregation.live.LiveUsage;
 import io.crashfree.aggregation.sketch.HllSketches;
 import io.crashfree.aggregation.store.AggregateStore;
 import io.crashfree.aggregation.store.AggregateValue;
 import io.crashfree.aggregation.store.StoreKey;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 
@@ -29,6 +32,13 @@ public final class Flusher
     private static final int RECORDS_PER_LOCK = 256;
     private static final long MAINTENANCE_INTERVAL_MS = 60_000;
     private static final long DAY_MS = 86_400_000L;
+    private static final int INDEX_BITS = 22;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    /** Early flushes start above this share of a resource (table fill up to the refusal fill, blocks, a share). */
+    private static final double HIGH_MARK = LiveAggregator.PRESSURE_MARK;
+    /** … and relieve it down to this share. */
+    private static final double LOW_MARK = 0.5;
+    private static final int MAX_EARLY_FLUSHES_PER_CYCLE = 16_384;
 
     private final LiveTable table;
     private final AggregateStore store;
@@ -37,6 +47,12 @@ public final class Flusher
     private final ReadWriteLock lock;
     private final FoldGuard guard;
     private final byte[] registers = new byte[HllSketches.K];
+    private long[] candidates = new long[1024];
+    private long[] projectExcess = new long[0];
+    private volatile long earlyFlushedForRecords;
+    private volatile long earlyFlushedForSketches;
+    private volatile long earlyFlushedForProject;
+    private volatile boolean underPressure;
     private long lastMaintenanceMs; // 0, so the first cycle maintains (Long.MIN_VALUE overflowed the check: never)
     private long flushedRecords;
     private volatile long lastCycleMs;
@@ -66,6 +82,8 @@ public final class Flusher
         long oldest = Long.MAX_VALUE;
         final long quietMs = settings.quietSec() * 1000;
         final long widthMs = settings.bucketWidthSec() * 1000L;
+        int candidateCount = 0;
+        int dueBlocks = 0;
         for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
         {
             final int off = LiveTable.recordOffset(i);
@@ -78,14 +96,22 @@ public final class Flusher
                 if (flushAll || quiet || state == STATE_SEALED)
                 {
                     due.add(off);
+                    dueBlocks += table.denseBlocks(off);
                 }
                 else
                 {
                     oldest = Math.min(oldest, bucketSec);
+                    if (candidateCount == candidates.length)
+                    {
+                        candidates = Arrays.copyOf(candidates, candidateCount * 2);
+                    }
+                    // coldest first: last update in the high bits, the slot index (< 2^22) in the low ones
+                    candidates[candidateCount++] = (Math.max(0, lastUpdateMs) << INDEX_BITS) | i;
                 }
             }
         }
         oldestUnflushedBucketSec = oldest;
+        underPressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, candidateCount);
 
         int flushed = 0;
         for (int from = 0; from < due.size(); from += RECORDS_PER_LOCK)
@@ -125,6 +151,100 @@ public final class Flusher
         }
         lastCycleMs = nowMs;
         return flushed;
+    }
+
+    /**
+     * Under memory pressure, adds the coldest live records (least recently updated) to the flush: the live table
+     * is a cache in front of the store and a flush is an idempotent merge, so a key flushed early and updated again
+     * gets a new record that is merged again later. Pressure is the table's fill, the dense sketch blocks in use, or
+     * a project nearing its share of the budget; each is relieved down to a lower mark so the flusher does not
+     * flush a record at a time.
+     *
+     * @return whether pressure remains after this cycle's flushes (the flusher then runs again soon).
+     */
+    private boolean selectEarlyFlushes(final List<Integer> due, final int dueBlocks, final int candidateCount)
+    {
+        final int capacity = table.capacity();
+        final double refuseFill = settings.maxFill();
+        final long recordsAfterDue = table.liveRecords() - due.size();
+        long recordsExcess = recordsAfterDue > (long)(capacity * refuseFill * HIGH_MARK) ?
+            recordsAfterDue - (long)(capacity * refuseFill * LOW_MARK) : 0;
+        final int blockCapacity = table.arena().capacity();
+        final long blocksAfterDue = blockCapacity - table.arena().freeBlocks() - dueBlocks;
+        long blocksExcess = blocksAfterDue > (long)(blockCapacity * HIGH_MARK) ?
+            blocksAfterDue - (long)(blockCapacity * LOW_MARK) : 0;
+        final LiveUsage usage = table.usage();
+        if (projectExcess.length != usage.slots())
+        {
+            projectExcess = new long[usage.slots()];
+        }
+        boolean anyProject = false;
+        for (int slot = 0; slot < projectExcess.length; slot++)
+        {
+            final long used = usage.usedBytes(slot);
+            final long limit = usage.limitBytes(slot);
+            projectExcess[slot] = used > (long)(limit * HIGH_MARK) ? used - (long)(limit * LOW_MARK) : 0;
+            anyProject |= projectExcess[slot] > 0;
+        }
+        if (recordsExcess <= 0 && blocksExcess <= 0 && !anyProject)
+        {
+            return false;
+        }
+        Arrays.sort(candidates, 0, candidateCount);
+        int taken = 0;
+        final var b = table.buffer();
+        for (int c = 0; c < candidateCount && taken < MAX_EARLY_FLUSHES_PER_CYCLE; c++)
+        {
+            final int index = (int)(candidates[c] & INDEX_MASK);
+            final int off = LiveTable.recordOffset(index);
+            if (table.state(off) != STATE_READY)
+            {
+                continue;
+            }
+            final int blocks = table.denseBlocks(off);
+            final int slot = usage.slot(b.getLong(off + PROJECT));
+            final boolean forRecords = recordsExcess > 0;
+            final boolean forSketches = blocksExcess > 0 && blocks > 0;
+            final boolean forProject = projectExcess[slot] > 0;
+            if (!forRecords && !forSketches && !forProject)
+            {
+                if (recordsExcess <= 0 && blocksExcess <= 0 && !anyProjectExcess())
+                {
+                    break;
+                }
+                continue;
+            }
+            due.add(off);
+            taken++;
+            recordsExcess--;
+            blocksExcess -= blocks;
+            projectExcess[slot] -= LiveUsage.recordBytes() + blocks * LiveUsage.blockBytes();
+            if (forSketches)
+            {
+                earlyFlushedForSketches++;
+            }
+            else if (forRecords)
+            {
+                earlyFlushedForRecords++;
+            }
+            else
+            {
+                earlyFlushedForProject++;
+            }
+        }
+        return recordsExcess > 0 || blocksExcess > 0 || anyProjectExcess();
+    }
+
+    private boolean anyProjectExcess()
+    {
+        for (final long excess : projectExcess)
+        {
+            if (excess > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean flushRecord(final int off, final long nowMs)
@@ -206,6 +326,30 @@ public final class Flusher
                 lock.writeLock().unlock();
             }
         }
+    }
+
+    /** @return records flushed early because the live table was filling. */
+    public long earlyFlushedForRecords()
+    {
+        return earlyFlushedForRecords;
+    }
+
+    /** @return records flushed early because the dense sketch blocks were running out. */
+    public long earlyFlushedForSketches()
+    {
+        return earlyFlushedForSketches;
+    }
+
+    /** @return records flushed early because their project neared its share of the live memory. */
+    public long earlyFlushedForProject()
+    {
+        return earlyFlushedForProject;
+    }
+
+    /** @return whether the last cycle left memory pressure that more early flushes must relieve. */
+    public boolean underPressure()
+    {
+        return underPressure;
     }
 
     /** @return records flushed since start. */

@@ -75,7 +75,7 @@ public final class QueryUnderLoadBenchmark
         final Path dir = Files.createTempDirectory("crashfree-query-load");
         final CrashfreeNode node = CrashfreeNode.start(ConfigLoader.fromMap(Map.of(
             "edge.http.port", "0", "node.data.dir", dir.toString(), "project.1.keys", KEY,
-            "query.tokens", TOKEN, "aggregation.live.capacity", "262144", "aggregation.live.dense.blocks", "8192",
+            "query.tokens", TOKEN, "aggregation.live.memory.megabytes", "1024",
             "aggregation.store.entries", "400000", "aggregation.flush.quiet.seconds", "60",
             "query.cache.megabytes", cache ? "64" : "0")), Clock.systemUTC());
         try

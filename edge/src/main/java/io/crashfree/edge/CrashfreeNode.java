@@ -58,8 +58,9 @@ public final class CrashfreeNode implements AutoCloseable
     {
         createDataDir(config);
         final ErrorLog flusherErrors = new ErrorLog();
-        final Aggregation aggregation = Aggregation.open(config.aggregation(), clock::millis,
-            ex -> flusherErrors.onError("flusher", ex));
+        final long[] projectIds = config.projects().stream().mapToLong(ProjectConfig::id).toArray();
+        final Aggregation aggregation = Aggregation.open(config.aggregation(), config.projectLimits(), projectIds,
+            clock::millis, ex -> flusherErrors.onError("flusher", ex));
         try
         {
             return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock));

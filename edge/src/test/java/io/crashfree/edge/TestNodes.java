@@ -71,8 +71,7 @@ public final class TestNodes
 
     /** Aggregation capacities small enough for tests (files of a few MiB). */
     public static final Map<String, String> SMALL_AGGREGATION = Map.of(
-        "aggregation.live.capacity", "4096",
-        "aggregation.live.dense.blocks", "64",
+        "aggregation.live.memory.megabytes", "8",
         "aggregation.dedup.capacity.per.day", "65536",
         "aggregation.names.capacity", "1024",
         "aggregation.store.entries", "10000");

@@ -48,8 +48,7 @@ final class LocalNode implements AutoCloseable
         values.put("project.42.keys", KEY_42);
         values.put("project.7.keys", KEY_7);
         values.put("query.tokens", TOKEN);
-        values.put("aggregation.live.capacity", "4096");
-        values.put("aggregation.live.dense.blocks", "256");
+        values.put("aggregation.live.memory.megabytes", "16");
         values.put("aggregation.dedup.capacity.per.day", "65536");
         values.put("aggregation.names.capacity", "1024");
         values.put("aggregation.store.entries", "10000");

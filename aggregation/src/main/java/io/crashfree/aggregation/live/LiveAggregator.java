@@ -43,9 +43,18 @@ public final class LiveAggregator implements SessionSink
     private final long maxFutureMs;
     private final int maxLiveRecords;
     private final int minFreeDenseBlocks;
+    private final int pressureRecords;
+    private final int pressureFreeBlocks;
+    private volatile Runnable pressureSignal;
+    /** Wake the flusher past this share of the refusal fill or of the blocks (the flusher's own high mark). */
+    public static final double PRESSURE_MARK = 0.7;
     private final LongAdder droppedOutsideWindow = new LongAdder();
     private final LongAdder refusedFull = new LongAdder();
     private final LongAdder foldFailures = new LongAdder();
+    private final LongAdder refusedNamesFull = new LongAdder();
+    private final LongAdder refusedProjectLive = new LongAdder();
+    private final LongAdder refusedProjectNames = new LongAdder();
+    private final LongAdder refusedProjectExactlyOnce = new LongAdder();
 
     /**
      * @param table             live table.
@@ -69,23 +78,49 @@ public final class LiveAggregator implements SessionSink
         this.maxFutureMs = maxFutureMs;
         this.maxLiveRecords = (int)(table.capacity() * maxFill);
         this.minFreeDenseBlocks = minFreeDenseBlocks;
+        this.pressureRecords = (int)(table.capacity() * maxFill * PRESSURE_MARK);
+        this.pressureFreeBlocks = (int)(table.arena().capacity() * (1 - PRESSURE_MARK));
     }
 
     @Override
     public boolean tryFold(final SessionBatch batch)
     {
+        return fold(batch) == FOLDED;
+    }
+
+    @Override
+    public int fold(final SessionBatch batch)
+    {
         final long nowMs = batch.receivedAtMs();
-        if (!hasHeadroom(batch, nowMs))
+        final long project = batch.projectId();
+        final LiveUsage usage = table.usage();
+        final int slot = usage.slot(project);
+        if (!hasHeadroom(batch))
         {
             refusedFull.increment();
-            return false;
+            signalPressure();
+            return BUSY;
         }
-        final long project = batch.projectId();
+        if (usage.overLimit(slot))
+        {
+            refusedProjectLive.increment();
+            return OVER_PROJECT_LIVE_SHARE;
+        }
+        if (exactlyOnceExhausted(batch, slot))
+        {
+            refusedProjectExactlyOnce.increment();
+            return OVER_PROJECT_EXACTLY_ONCE;
+        }
         NameCache cache = (NameCache)batch.sinkState();
         if (cache == null)
         {
             cache = new NameCache(guard.register());
             batch.sinkState(cache);
+        }
+        final int named = registerNames(batch, nowMs, cache);
+        if (named != FOLDED)
+        {
+            return named;
         }
         boolean complete = true;
         cache.slot.begin();
@@ -93,41 +128,107 @@ public final class LiveAggregator implements SessionSink
         {
             for (int i = 0, n = batch.updateCount(); i < n; i++)
             {
-                complete &= foldUpdate(project, batch.update(i), nowMs, cache);
+                complete &= foldUpdate(project, slot, batch.update(i), nowMs);
             }
             for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
             {
-                complete &= foldAggregates(project, batch.aggregates(i), nowMs, cache);
+                complete &= foldAggregates(project, batch.aggregates(i), nowMs);
             }
         }
         finally
         {
             cache.slot.end();
         }
+        if (table.liveRecords() > pressureRecords || table.arena().freeBlocks() < pressureFreeBlocks)
+        {
+            signalPressure();
+        }
         // Incomplete only when a slot or set ran out despite the headroom check (a race): never acknowledge it.
-        return complete;
+        return complete ? FOLDED : BUSY;
     }
 
-    private boolean hasHeadroom(final SessionBatch batch, final long nowMs)
+    /**
+     * Registers the batch's releases and environments before anything is folded, so that a project past its
+     * limit of names is refused whole.
+     */
+    private int registerNames(final SessionBatch batch, final long nowMs, final NameCache cache)
+    {
+        final long project = batch.projectId();
+        for (int i = 0, n = batch.updateCount(); i < n; i++)
+        {
+            final SessionUpdate u = batch.update(i);
+            if (!u.dropped() && u.startedMs() >= nowMs - maxAgeMs && u.startedMs() <= nowMs + maxFutureMs)
+            {
+                final int r = registerNames(project, u.attributes(), nowMs, cache);
+                if (r != FOLDED)
+                {
+                    return r;
+                }
+            }
+        }
+        for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
+        {
+            final int r = registerNames(project, batch.aggregates(i).attributes(), nowMs, cache);
+            if (r != FOLDED)
+            {
+                return r;
+            }
+        }
+        return FOLDED;
+    }
+
+    private int registerNames(final long project, final SessionAttributes attrs, final long nowMs,
+        final NameCache cache)
+    {
+        int r = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
+        if (r == FOLDED && attrs.environment().isPresent())
+        {
+            r = register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache);
+        }
+        return r;
+    }
+
+    private void signalPressure()
+    {
+        final Runnable signal = pressureSignal;
+        if (signal != null)
+        {
+            signal.run();
+        }
+    }
+
+    /**
+     * @param signal wakes the flusher when a fold leaves the live side past its early-flush mark (an unpark: no
+     *               allocation, no lock).
+     */
+    public void onPressure(final Runnable signal)
+    {
+        this.pressureSignal = signal;
+    }
+
+    private boolean hasHeadroom(final SessionBatch batch)
     {
         int newKeysAtMost = batch.updateCount();
         for (int i = 0, n = batch.aggregatesCount(); i < n; i++)
         {
             newKeysAtMost += batch.aggregates(i).entryCount();
         }
-        if (table.liveRecords() + newKeysAtMost > maxLiveRecords || table.arena().freeBlocks() < minFreeDenseBlocks)
-        {
-            return false;
-        }
+        return table.liveRecords() + newKeysAtMost <= maxLiveRecords &&
+            table.arena().freeBlocks() >= minFreeDenseBlocks;
+    }
+
+    private boolean exactlyOnceExhausted(final SessionBatch batch, final int slot)
+    {
         for (int i = 0, n = batch.updateCount(); i < n; i++)
         {
             final SessionUpdate u = batch.update(i);
-            if (!u.dropped() && (u.errors() > 0 || u.status().isError()) && dedup.fill(Math.floorDiv(u.startedMs(), DAY_MS)) >= 1.0)
+            if (!u.dropped() && (u.errors() > 0 || u.status().isError()) &&
+                table.usage().exactlyOnceExhausted(slot, Math.floorDiv(u.startedMs(), DAY_MS)))
             {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     private boolean inWindow(final long startedMs, final long nowMs)
@@ -140,7 +241,7 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
-    private boolean foldUpdate(final long project, final SessionUpdate u, final long nowMs, final NameCache cache)
+    private boolean foldUpdate(final long project, final int slot, final SessionUpdate u, final long nowMs)
     {
         if (u.dropped())
         {
@@ -152,9 +253,8 @@ public final class LiveAggregator implements SessionSink
             return true;
         }
         final SessionAttributes attrs = u.attributes();
-        final long release = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
-        final long environment = attrs.environment().isPresent() ?
-            register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache) : 0;
+        final long release = NameTable.hash(attrs.release());
+        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
         final long bucketSec = Math.floorDiv(startedMs, bucketWidthMs) * bucketWidthMs / 1000;
         final int off = table.acquire(project, release, environment, bucketSec);
         if (off < 0)
@@ -172,7 +272,7 @@ public final class LiveAggregator implements SessionSink
             final long keyHash = LiveTable.mix(project, release, environment, bucketSec);
             final long epochDay = Math.floorDiv(startedMs, DAY_MS);
             final boolean errored = u.errors() > 0 || status.isError();
-            if (errored && firstTime(u, keyHash, epochDay, STATE_ERRORED))
+            if (errored && firstTime(u, slot, keyHash, epochDay, STATE_ERRORED))
             {
                 table.add(off, ERRORED_SESSIONS, 1);
             }
@@ -180,21 +280,21 @@ public final class LiveAggregator implements SessionSink
             switch (status)
             {
                 case CRASHED:
-                    terminalFirstTime = firstTime(u, keyHash, epochDay, STATE_CRASHED);
+                    terminalFirstTime = firstTime(u, slot, keyHash, epochDay, STATE_CRASHED);
                     if (terminalFirstTime)
                     {
                         table.add(off, CRASHED, 1);
                     }
                     break;
                 case ABNORMAL:
-                    terminalFirstTime = firstTime(u, keyHash, epochDay, STATE_ABNORMAL);
+                    terminalFirstTime = firstTime(u, slot, keyHash, epochDay, STATE_ABNORMAL);
                     if (terminalFirstTime)
                     {
                         table.add(off, ABNORMAL, 1);
                     }
                     break;
                 case UNHANDLED:
-                    terminalFirstTime = firstTime(u, keyHash, epochDay, STATE_UNHANDLED);
+                    terminalFirstTime = firstTime(u, slot, keyHash, epochDay, STATE_UNHANDLED);
                     if (terminalFirstTime)
                     {
                         table.add(off, UNHANDLED, 1);
@@ -246,7 +346,8 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
-    private boolean firstTime(final SessionUpdate u, final long keyHash, final long epochDay, final int state)
+    private boolean firstTime(final SessionUpdate u, final int slot, final long keyHash, final long epochDay,
+        final int state)
     {
         if (!u.hasSid())
         {
@@ -266,17 +367,20 @@ public final class LiveAggregator implements SessionSink
             foldFailures.increment();
             return false;
         }
-        return result == DedupSets.NEW;
+        if (result == DedupSets.NEW)
+        {
+            table.usage().onExactlyOnce(slot, epochDay);
+            return true;
+        }
+        return false;
     }
 
-    private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs,
-        final NameCache cache)
+    private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs)
     {
         boolean complete = true;
         final SessionAttributes attrs = item.attributes();
-        final long release = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
-        final long environment = attrs.environment().isPresent() ?
-            register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache) : 0;
+        final long release = NameTable.hash(attrs.release());
+        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
         for (int i = 0, n = item.entryCount(); i < n; i++)
         {
             final AggregateEntry e = item.entry(i);
@@ -329,22 +433,20 @@ public final class LiveAggregator implements SessionSink
         return complete;
     }
 
-    private long register(final long project, final int kind, final Utf8Text name, final long nowMs,
+    private int register(final long project, final int kind, final Utf8Text name, final long nowMs,
         final NameCache cache)
     {
         final long hash = NameTable.hash(name);
         if (!cache.isFresh(project, kind, hash, nowMs))
         {
-            if (names.register(project, kind, hash, name, nowMs))
+            if (!names.register(project, kind, hash, name, nowMs))
             {
-                cache.put(project, kind, hash, nowMs);
+                refusedNamesFull.increment();
+                return BUSY;
             }
-            else
-            {
-                foldFailures.increment();
-            }
+            cache.put(project, kind, hash, nowMs);
         }
-        return hash;
+        return FOLDED;
     }
 
     /**
@@ -401,10 +503,34 @@ public final class LiveAggregator implements SessionSink
         return droppedOutsideWindow.sum();
     }
 
-    /** @return batches refused with back-pressure. */
+    /** @return batches refused with back-pressure: the live table or the sketch blocks had no headroom. */
     public long refusedFull()
     {
         return refusedFull.sum();
+    }
+
+    /** @return batches refused because the node's name table had no room near a new name. */
+    public long refusedNamesFull()
+    {
+        return refusedNamesFull.sum();
+    }
+
+    /** @return batches refused because their project held its share of the live memory. */
+    public long refusedProjectLive()
+    {
+        return refusedProjectLive.sum();
+    }
+
+    /** @return batches refused because their project held its limit of names. */
+    public long refusedProjectNames()
+    {
+        return refusedProjectNames.sum();
+    }
+
+    /** @return batches refused because their project used its exactly-once entries for the day. */
+    public long refusedProjectExactlyOnce()
+    {
+        return refusedProjectExactlyOnce.sum();
     }
 
     /** @return folds that lost a part to a capacity race (should stay 0; see the headroom check). */

@@ -42,6 +42,7 @@ public final class LiveTable implements AutoCloseable
     private final int mask;
     private final DenseArena arena;
     private final long[] occupied;
+    private final LiveUsage usage;
 
     private static final VarHandle OCCUPIED = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -52,9 +53,11 @@ public final class LiveTable implements AutoCloseable
      * @param path     the table file.
      * @param capacity records, a power of two.
      * @param arena    the dense-block arena.
+     * @param usage    per-project accounting of records and blocks.
      */
-    public LiveTable(final Path path, final int capacity, final DenseArena arena)
+    public LiveTable(final Path path, final int capacity, final DenseArena arena, final LiveUsage usage)
     {
+        this.usage = usage;
         if (Integer.bitCount(capacity) != 1)
         {
             throw new IllegalArgumentException("live table capacity must be a power of two: " + capacity);
@@ -83,10 +86,23 @@ public final class LiveTable implements AutoCloseable
         recover();
     }
 
+    /**
+     * Opens a table whose records all count against one unlimited share (tests and tools).
+     *
+     * @param path     the table file.
+     * @param capacity records, a power of two.
+     * @param arena    the dense-block arena.
+     */
+    public LiveTable(final Path path, final int capacity, final DenseArena arena)
+    {
+        this(path, capacity, arena, LiveUsage.unlimited(Long.MAX_VALUE >> 2));
+    }
+
     private void recover()
     {
         final BitSet usedBlocks = new BitSet(arena.capacity());
         int live = 0;
+        usage.reset();
         for (int i = 0; i < capacity; i++)
         {
             final int off = recordOffset(i);
@@ -100,12 +116,15 @@ public final class LiveTable implements AutoCloseable
             {
                 live++;
                 occupied[i >>> 6] |= 1L << i;
+                final long project = buffer.getLong(off + PROJECT);
+                usage.onRecords(project, 1);
                 for (int s = 0; s < SKETCHES; s++)
                 {
                     final int block = buffer.getInt(off + denseOffset(s)) - 1;
                     if (block >= 0)
                     {
                         usedBlocks.set(block);
+                        usage.onBlocks(project, 1);
                     }
                 }
             }
@@ -196,6 +215,7 @@ public final class LiveTable implements AutoCloseable
                 buffer.putIntVolatile(off + STATE, STATE_READY);
                 OCCUPIED.getAndBitwiseOr(occupied, freeSlot >>> 6, 1L << freeSlot);
                 buffer.getAndAddInt(LIVE_RECORDS_OFFSET, 1);
+                usage.onRecords(project, 1);
                 return off;
             }
             // Another thread took the slot: probe again from the start.
@@ -316,6 +336,7 @@ public final class LiveTable implements AutoCloseable
             if (buffer.compareAndSetInt(denseField, 0, block + 1))
             {
                 dense = block + 1;
+                usage.onBlocks(buffer.getLong(off + PROJECT), 1);
             }
             else
             {
@@ -346,6 +367,7 @@ public final class LiveTable implements AutoCloseable
      */
     public void free(final int off)
     {
+        final long project = buffer.getLong(off + PROJECT);
         for (int s = 0; s < SKETCHES; s++)
         {
             final int block = buffer.getInt(off + denseOffset(s)) - 1;
@@ -353,12 +375,37 @@ public final class LiveTable implements AutoCloseable
             {
                 buffer.putIntVolatile(off + denseOffset(s), 0);
                 arena.free(block);
+                usage.onBlocks(project, -1);
             }
         }
         buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
         final int index = (off - HEADER_BYTES) / RECORD_BYTES;
         OCCUPIED.getAndBitwiseAnd(occupied, index >>> 6, ~(1L << index));
         buffer.getAndAddInt(LIVE_RECORDS_OFFSET, -1);
+        usage.onRecords(project, -1);
+    }
+
+    /**
+     * @param off a record.
+     * @return how many dense blocks its sketches hold.
+     */
+    public int denseBlocks(final int off)
+    {
+        int n = 0;
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if (buffer.getIntVolatile(off + denseOffset(s)) != 0)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return per-project accounting of what the table holds. */
+    public LiveUsage usage()
+    {
+        return usage;
     }
 
     /**

@@ -34,7 +34,6 @@ import java.util.stream.Stream;
  */
 public final class EndToEndBenchmark
 {
-    private static final String DENSE_BLOCKS = "8192";
     private static final String DEDUP_PER_DAY = "8388608";
 
     private final EndToEndOptions options;
@@ -317,7 +316,6 @@ public final class EndToEndBenchmark
         o.put("edge.http.event.loop.threads", Integer.toString(options.serverThreads()));
         o.put("node.data.dir", dataDir.toString());
         // Room for every key and exactly-once entry of a full run, so back-pressure never shapes the figures.
-        o.put("aggregation.live.dense.blocks", DENSE_BLOCKS);
         o.put("aggregation.dedup.capacity.per.day", DEDUP_PER_DAY);
         return o;
     }

@@ -1,6 +1,7 @@
 package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.filters.config.FilterConfigException;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.filters.config.FilterSettingsParser;
@@ -26,7 +27,10 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader
 {
-    private static final Pattern PROJECT_KEY = Pattern.compile("project\\.([^.]+)\\.(name|keys)");
+    private static final Pattern PROJECT_KEY = Pattern.compile(
+        "project\\.([^.]+)\\.(name|keys|limits\\.live\\.share|limits\\.names|limits\\.exactly\\.once\\.per\\.day|" +
+        "limits\\.key\\.sessions\\.per\\.second)");
+    private static final long MEGABYTE = 1L << 20;
     private static final Pattern PUBLIC_KEY = Pattern.compile("[0-9a-f]{32}");
 
     /** The defaults, the same as the shipped {@code conf/crashfree.properties} minus its project. */
@@ -44,11 +48,13 @@ public final class ConfigLoader
         DEFAULTS.put("limits.envelope.session.items", "100");
         DEFAULTS.put("limits.sessions.aggregates", "100");
         DEFAULTS.put("aggregation.bucket.width.seconds", "60");
-        DEFAULTS.put("aggregation.live.capacity", "65536");
-        DEFAULTS.put("aggregation.live.dense.blocks", "1024");
-        DEFAULTS.put("aggregation.live.max.fill", "0.75");
-        DEFAULTS.put("aggregation.dedup.capacity.per.day", "1048576");
-        DEFAULTS.put("aggregation.names.capacity", "16384");
+        DEFAULTS.put("aggregation.live.memory.megabytes", "1024");
+        DEFAULTS.put("aggregation.live.max.fill", "0.85");
+        DEFAULTS.put("aggregation.dedup.capacity.per.day", "65536");
+        DEFAULTS.put("aggregation.names.capacity", "131072");
+        DEFAULTS.put("aggregation.project.live.share", "0.5");
+        DEFAULTS.put("aggregation.project.names", "20000");
+        DEFAULTS.put("aggregation.project.exactly.once.per.day", "50000000");
         DEFAULTS.put("aggregation.store.entries", "250000");
         DEFAULTS.put("aggregation.retention.fine.hours", "48");
         DEFAULTS.put("aggregation.retention.coarse.days", "90");
@@ -114,6 +120,7 @@ public final class ConfigLoader
         final Map<Long, String> projectNames = new TreeMap<>();
         final Map<Long, List<String>> projectKeys = new TreeMap<>();
         final Map<String, String> filterValues = new TreeMap<>();
+        final Map<Long, Map<String, String>> projectLimitValues = new TreeMap<>();
         for (final Map.Entry<String, String> e : values.entrySet())
         {
             final String key = e.getKey();
@@ -125,13 +132,11 @@ public final class ConfigLoader
             else if (m.matches())
             {
                 final long id = projectId(key, m.group(1));
-                if (m.group(2).equals("name"))
+                switch (m.group(2))
                 {
-                    projectNames.put(id, e.getValue());
-                }
-                else
-                {
-                    projectKeys.put(id, publicKeys(key, e.getValue()));
+                    case "name" -> projectNames.put(id, e.getValue());
+                    case "keys" -> projectKeys.put(id, publicKeys(key, e.getValue()));
+                    default -> projectLimitValues.computeIfAbsent(id, x -> new HashMap<>()).put(key, e.getValue());
                 }
             }
             else if (DEFAULTS.containsKey(key))
@@ -142,13 +147,20 @@ public final class ConfigLoader
             {
                 throw new ConfigException("unknown configuration key: " + key + " (known keys: " +
                     String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys, " +
-                    "project.<id>.filters.*, validation.*)");
+                    "project.<id>.limits.*, project.<id>.filters.*, validation.*)");
             }
         }
 
         final List<ProjectConfig> projects = new ArrayList<>();
         final Map<String, Long> owners = new HashMap<>();
         for (final Long id : projectNames.keySet())
+        {
+            if (!projectKeys.containsKey(id))
+            {
+                throw new ConfigException("project " + id + " has no keys: set project." + id + ".keys");
+            }
+        }
+        for (final Long id : projectLimitValues.keySet())
         {
             if (!projectKeys.containsKey(id))
             {
@@ -167,7 +179,10 @@ public final class ConfigLoader
                         id + ": project." + id + ".keys");
                 }
             }
-            projects.add(new ProjectConfig(id, projectNames.getOrDefault(id, "project-" + id), e.getValue()));
+            final Map<String, String> own = projectLimitValues.getOrDefault(id, Map.of());
+            final String rateKey = "project." + id + ".limits.key.sessions.per.second";
+            final int keyRate = own.containsKey(rateKey) ? intValue(own, rateKey, 0, 100_000_000) : 0;
+            projects.add(new ProjectConfig(id, projectNames.getOrDefault(id, "project-" + id), e.getValue(), keyRate));
         }
 
         final Path dataDir = Path.of(nonEmpty(merged, "node.data.dir"));
@@ -176,11 +191,13 @@ public final class ConfigLoader
         {
             throw new ConfigException("bucket width must divide 3600: aggregation.bucket.width.seconds=" + bucketWidth);
         }
+        final int[] liveLayout = AggregationSettings.liveLayout(
+            intValue(merged, "aggregation.live.memory.megabytes", 4, 1 << 20) * MEGABYTE);
         final AggregationSettings aggregation = new AggregationSettings(
             dataDir,
             bucketWidth,
-            powerOfTwo(merged, "aggregation.live.capacity", 16, 1 << 22),
-            intValue(merged, "aggregation.live.dense.blocks", 8, 60_000),
+            liveLayout[0],
+            liveLayout[1],
             powerOfTwo(merged, "aggregation.dedup.capacity.per.day", 1024, 1 << 27),
             powerOfTwo(merged, "aggregation.names.capacity", 16, 1 << 22),
             intValue(merged, "aggregation.store.entries", 1000, Integer.MAX_VALUE),
@@ -207,11 +224,51 @@ public final class ConfigLoader
             intValue(merged, "limits.sessions.aggregates", 1, 10_000),
             List.copyOf(projects),
             aggregation,
+            projectLimits(merged, projectLimitValues, projects.size()),
             queryTokens(merged, "query.tokens", owners.keySet()),
             intValue(merged, "query.threads", 1, 64),
             intValue(merged, "query.cache.megabytes", 0, 65_536) * (1L << 20),
             filters(filterValues),
             Map.copyOf(filterValues));
+    }
+
+    private static ProjectLimits projectLimits(final Map<String, String> merged,
+        final Map<Long, Map<String, String>> perProject, final int projectCount)
+    {
+        // One project alone may use the whole budget; beside others, its share (default half).
+        final double share = projectCount <= 1 && !perProjectHasShare(perProject) ? 1.0 :
+            fraction(merged, "aggregation.project.live.share");
+        final ProjectLimits.Limits defaults = new ProjectLimits.Limits(share,
+            intValue(merged, "aggregation.project.names", 2, 1 << 22),
+            intValue(merged, "aggregation.project.exactly.once.per.day", 1, Integer.MAX_VALUE));
+        final Map<Long, ProjectLimits.Limits> overrides = new HashMap<>();
+        for (final Map.Entry<Long, Map<String, String>> e : perProject.entrySet())
+        {
+            final String prefix = "project." + e.getKey() + ".limits.";
+            final Map<String, String> v = e.getValue();
+            overrides.put(e.getKey(), new ProjectLimits.Limits(
+                v.containsKey(prefix + "live.share") ? fraction(v, prefix + "live.share") : share,
+                v.containsKey(prefix + "names") ? intValue(v, prefix + "names", 2, 1 << 22) : defaults.names(),
+                v.containsKey(prefix + "exactly.once.per.day") ?
+                    intValue(v, prefix + "exactly.once.per.day", 1, Integer.MAX_VALUE) :
+                    defaults.exactlyOncePerDay()));
+        }
+        return new ProjectLimits(defaults, Map.copyOf(overrides));
+    }
+
+    private static boolean perProjectHasShare(final Map<Long, Map<String, String>> perProject)
+    {
+        for (final Map<String, String> v : perProject.values())
+        {
+            for (final String k : v.keySet())
+            {
+                if (k.endsWith(".limits.live.share"))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static long projectId(final String key, final String text)

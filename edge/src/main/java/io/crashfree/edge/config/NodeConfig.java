@@ -1,6 +1,7 @@
 package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
+import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.filters.config.FilterSettings;
 
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param maxAggregateEntries       {@code limits.sessions.aggregates}: entries per {@code sessions} item.
  * @param projects                  {@code project.<id>.name} and {@code project.<id>.keys}.
  * @param aggregation               the {@code aggregation.*} settings.
+ * @param projectLimits  what each project may hold of the live side ({@code aggregation.project.*},
+ *                       {@code project.<id>.limits.*}).
  * @param queryTokens               {@code query.tokens}: bearer tokens that may read the query API.
  * @param queryThreads              {@code query.threads}: threads that run queries (off the event loops).
  * @param queryCacheBytes           {@code query.cache.megabytes}: heap for the sessions query's cache of settled
@@ -42,6 +45,7 @@ public record NodeConfig(
     int maxAggregateEntries,
     List<ProjectConfig> projects,
     AggregationSettings aggregation,
+    ProjectLimits projectLimits,
     List<String> queryTokens,
     int queryThreads,
     long queryCacheBytes,

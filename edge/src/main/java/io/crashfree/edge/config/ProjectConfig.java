@@ -7,9 +7,11 @@ import java.util.List;
  *
  * @param id         project id, positive.
  * @param name       display name.
+ * @param keySessionsPerSecond sessions per second one public key may send, 0 = no limit
+ *                   ({@code project.<id>.limits.key.sessions.per.second}).
  * @param publicKeys 32-hex-character public keys, lower case.
  */
-public record ProjectConfig(long id, String name, List<String> publicKeys)
+public record ProjectConfig(long id, String name, List<String> publicKeys, int keySessionsPerSecond)
 {
     /**
      * @param publicKey a key, lower case.

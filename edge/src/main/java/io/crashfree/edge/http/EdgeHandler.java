@@ -418,7 +418,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     {
         pending = null;
         context.counters().onResponse(r.status());
-        HttpResponses.error(ctx, r.status(), r.detail(), keepAlive, cors);
+        HttpResponses.error(ctx, r, keepAlive, cors);
     }
 
     private static Rejection tooLarge(final int maxBytes)

@@ -1,6 +1,7 @@
 package io.crashfree.edge.http;
 
 import io.crashfree.aggregation.session.Utf8Text;
+import io.crashfree.edge.ingest.Rejection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -33,6 +34,7 @@ final class HttpResponses
     static final AsciiString ALLOWED_METHODS = AsciiString.cached("POST, OPTIONS");
     static final AsciiString PREFLIGHT_MAX_AGE_SECONDS = AsciiString.cached("3600");
     static final AsciiString X_SENTRY_ERROR = AsciiString.cached("x-sentry-error");
+    static final AsciiString X_SENTRY_RATE_LIMITS = AsciiString.cached("x-sentry-rate-limits");
 
     // A heap buffer: the encoder copies these two bytes next to the headers, and copying out of a read-only direct
     // buffer went through an NIO slice per answer (4% of an event loop's samples).
@@ -116,6 +118,32 @@ final class HttpResponses
         {
             corsHeaders(response.headers());
             response.headers().set(X_SENTRY_ERROR, headerSafe(detail));
+        }
+        write(ctx, response, keepAlive);
+    }
+
+    /**
+     * Answers a refusal: its status, {@code {"detail": "…"}}, and {@code Retry-After} / {@code X-Sentry-Rate-Limits}
+     * when it has them (Relay's answers to a rate-limited or overloaded client).
+     *
+     * @param cors whether to add the CORS headers (ingest routes).
+     */
+    static void error(final ChannelHandlerContext ctx, final Rejection r, final boolean keepAlive, final boolean cors)
+    {
+        final FullHttpResponse response = json(ctx, HttpResponseStatus.valueOf(r.status()), "{\"detail\":" +
+            jsonString(r.detail()) + "}");
+        if (cors)
+        {
+            corsHeaders(response.headers());
+            response.headers().set(X_SENTRY_ERROR, headerSafe(r.detail()));
+        }
+        if (r.retryAfterSeconds() > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
+        }
+        if (r.rateLimits() != null)
+        {
+            response.headers().set(X_SENTRY_RATE_LIMITS, r.rateLimits());
         }
         write(ctx, response, keepAlive);
     }

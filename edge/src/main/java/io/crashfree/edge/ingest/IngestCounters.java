@@ -18,6 +18,19 @@ public final class IngestCounters
     private final LongAdder skippedItems = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder[] rateLimited = new LongAdder[LIMIT_NAMES.length];
+
+    /** {@link #onRateLimited}: a key over {@code project.<id>.limits.key.sessions.per.second}. */
+    public static final int LIMIT_KEY_RATE = 0;
+    /** {@link #onRateLimited}: a project holding its share of the live memory. */
+    public static final int LIMIT_PROJECT_LIVE_SHARE = 1;
+    /** {@link #onRateLimited}: a project holding its limit of releases and environments. */
+    public static final int LIMIT_PROJECT_NAMES = 2;
+    /** {@link #onRateLimited}: a project that used its exactly-once entries for the day. */
+    public static final int LIMIT_PROJECT_EXACTLY_ONCE = 3;
+    /** Metric label of each limit, by its number: {@code scope/reason}. */
+    public static final String[][] LIMIT_NAMES = {
+        { "key", "key_rate" }, { "project", "live_share" }, { "project", "names" }, { "project", "exactly_once" } };
 
     /** Creates zeroed counters. */
     public IngestCounters()
@@ -25,6 +38,10 @@ public final class IngestCounters
         for (int i = 0; i < requestsByStatus.length; i++)
         {
             requestsByStatus[i] = new LongAdder();
+        }
+        for (int i = 0; i < rateLimited.length; i++)
+        {
+            rateLimited[i] = new LongAdder();
         }
     }
 
@@ -53,6 +70,25 @@ public final class IngestCounters
     }
 
     /** Counts an envelope or body that could not be decoded. */
+    /**
+     * Counts an envelope answered {@code 429}.
+     *
+     * @param limit {@link #LIMIT_KEY_RATE} …
+     */
+    public void onRateLimited(final int limit)
+    {
+        rateLimited[limit].increment();
+    }
+
+    /**
+     * @param limit {@link #LIMIT_KEY_RATE} …
+     * @return envelopes refused under that limit.
+     */
+    public long rateLimited(final int limit)
+    {
+        return rateLimited[limit].sum();
+    }
+
     public void onDecodeFailure()
     {
         decodeFailures.increment();

@@ -34,6 +34,7 @@ public final class IngestWorker
     private static final int MAX_ID_BYTES = 1024;
 
     private final ProjectDirectory projects;
+    private KeyRateLimiter limiter;
     private final SessionSink sink;
     private final IngestCounters counters;
     private final NodeMetrics metrics;
@@ -105,6 +106,7 @@ public final class IngestWorker
         {
             r = projects.authorize(projectId, auth);
         }
+        limiter = r == null ? projects.limiter(projectId, auth) : null;
         auth.reset(); // it points into this request's header; never let it outlive this call
         lastRejection = r;
         return r == null ? AUTH_OK : AUTH_REJECTED;
@@ -168,19 +170,12 @@ public final class IngestWorker
             {
                 r = projects.authorize(projectId, auth);
             }
+            limiter = r == null ? projects.limiter(projectId, auth) : null;
             auth.reset();
             if (r != null)
             {
                 return r;
             }
-        }
-        applyFilters(projectId, nowMs, client);
-        final long foldStart = System.nanoTime();
-        final boolean folded = sink.tryFold(batch);
-        metrics.onFold(System.nanoTime() - foldStart);
-        if (!folded)
-        {
-            return Rejection.BACK_PRESSURE;
         }
         long aggregateSessions = 0;
         for (int i = 0; i < batch.aggregatesCount(); i++)
@@ -190,6 +185,19 @@ public final class IngestWorker
             {
                 aggregateSessions += item.entry(j).totalCount();
             }
+        }
+        if (limiter != null && !limiter.tryAcquire(batch.updateCount() + aggregateSessions, System.nanoTime()))
+        {
+            counters.onRateLimited(IngestCounters.LIMIT_KEY_RATE);
+            return Rejection.KEY_RATE;
+        }
+        applyFilters(projectId, nowMs, client);
+        final long foldStart = System.nanoTime();
+        final int folded = sink.fold(batch);
+        metrics.onFold(System.nanoTime() - foldStart);
+        if (folded != SessionSink.FOLDED)
+        {
+            return refusal(folded);
         }
         counters.onAccepted(batch.updateCount(), aggregateSessions, decoder.skippedItems());
         return null;
@@ -227,6 +235,24 @@ public final class IngestWorker
                     aggregatesView.removeEntry(j, reason); // counts each entry's sessions once
                 }
             }
+        }
+    }
+
+    private Rejection refusal(final int foldResult)
+    {
+        switch (foldResult)
+        {
+            case SessionSink.OVER_PROJECT_LIVE_SHARE:
+                counters.onRateLimited(IngestCounters.LIMIT_PROJECT_LIVE_SHARE);
+                return Rejection.PROJECT_LIVE_SHARE;
+            case SessionSink.OVER_PROJECT_NAMES:
+                counters.onRateLimited(IngestCounters.LIMIT_PROJECT_NAMES);
+                return Rejection.PROJECT_NAMES;
+            case SessionSink.OVER_PROJECT_EXACTLY_ONCE:
+                counters.onRateLimited(IngestCounters.LIMIT_PROJECT_EXACTLY_ONCE);
+                return Rejection.PROJECT_EXACTLY_ONCE;
+            default:
+                return Rejection.BACK_PRESSURE;
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 public final class ProjectDirectory
 {
     private final Long2ObjectHashMap<String[]> keysByProject = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<KeyRateLimiter[]> limitersByProject = new Long2ObjectHashMap<>();
     private final List<ProjectConfig> projects;
 
     /** @param projects the configured projects. */
@@ -21,6 +22,15 @@ public final class ProjectDirectory
         for (final ProjectConfig p : projects)
         {
             keysByProject.put(p.id(), p.publicKeys().toArray(new String[0]));
+            if (p.keySessionsPerSecond() > 0)
+            {
+                final KeyRateLimiter[] limiters = new KeyRateLimiter[p.publicKeys().size()];
+                for (int i = 0; i < limiters.length; i++)
+                {
+                    limiters[i] = new KeyRateLimiter(p.keySessionsPerSecond());
+                }
+                limitersByProject.put(p.id(), limiters);
+            }
         }
     }
 
@@ -31,6 +41,28 @@ public final class ProjectDirectory
      * @param auth      the auth found for the request.
      * @return null when the key belongs to the project, else a {@code 403}.
      */
+    /**
+     * @param projectId a project that {@link #authorize} accepted the auth for.
+     * @param auth      the same auth.
+     * @return the key's rate limiter, or null when the project sets none.
+     */
+    public KeyRateLimiter limiter(final long projectId, final SentryAuth auth)
+    {
+        final KeyRateLimiter[] limiters = limitersByProject.get(projectId);
+        if (limiters != null)
+        {
+            final String[] keys = keysByProject.get(projectId);
+            for (int i = 0; i < keys.length; i++)
+            {
+                if (auth.keyEquals(keys[i]))
+                {
+                    return limiters[i];
+                }
+            }
+        }
+        return null;
+    }
+
     public Rejection authorize(final long projectId, final SentryAuth auth)
     {
         final String[] keys = keysByProject.get(projectId);

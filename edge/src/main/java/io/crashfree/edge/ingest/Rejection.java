@@ -19,11 +19,30 @@ public final class Rejection
     public static final Rejection BAD_PROJECT_PATH = new Rejection(400, "bad project path parameter");
     /** An envelope of zero bytes. */
     public static final Rejection EMPTY_BODY = new Rejection(400, "empty request body");
-    /** The aggregation side cannot take more data now. */
-    public static final Rejection BACK_PRESSURE = new Rejection(503, "failed to queue envelope");
+    /** The aggregation side cannot take more data now: the node itself is behind (per request, seconds). */
+    public static final Rejection BACK_PRESSURE = new Rejection(503,
+        "failed to queue envelope: the node cannot keep up right now, retry shortly", 1, null);
+    /** The project holds its share of the node's live memory (its other data is being moved to the store). */
+    public static final Rejection PROJECT_LIVE_SHARE = new Rejection(429,
+        "project rate limited: it holds its share of the node's live memory (project.<id>.limits.live.share)", 5,
+        "5:session:project:project_quota");
+    /** The project holds its limit of releases and environments. */
+    public static final Rejection PROJECT_NAMES = new Rejection(429,
+        "project rate limited: it holds its limit of releases and environments (project.<id>.limits.names)", 60,
+        "60:session:project:project_quota");
+    /** The project used its exactly-once entries for the day. */
+    public static final Rejection PROJECT_EXACTLY_ONCE = new Rejection(429,
+        "project rate limited: it used its crashed and errored sessions for the day " +
+            "(project.<id>.limits.exactly.once.per.day)", 60, "60:session:project:project_quota");
+    /** The public key sends sessions faster than its project allows. */
+    public static final Rejection KEY_RATE = new Rejection(429,
+        "key rate limited: more sessions per second than project.<id>.limits.key.sessions.per.second", 1,
+        "1:session:key:key_quota");
 
     private final int status;
     private final String detail;
+    private final int retryAfterSeconds;
+    private final String rateLimits;
 
     /**
      * @param status HTTP status code.
@@ -31,8 +50,34 @@ public final class Rejection
      */
     public Rejection(final int status, final String detail)
     {
+        this(status, detail, 0, null);
+    }
+
+    /**
+     * @param status            HTTP status code.
+     * @param detail            human-readable text that names the problem.
+     * @param retryAfterSeconds the {@code Retry-After} answer header, 0 = none.
+     * @param rateLimits        the {@code X-Sentry-Rate-Limits} header ({@code retry:categories:scope:reason}, as
+     *                          Relay writes it), or null.
+     */
+    public Rejection(final int status, final String detail, final int retryAfterSeconds, final String rateLimits)
+    {
         this.status = status;
         this.detail = detail;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.rateLimits = rateLimits;
+    }
+
+    /** @return the {@code Retry-After} seconds, 0 for none. */
+    public int retryAfterSeconds()
+    {
+        return retryAfterSeconds;
+    }
+
+    /** @return the {@code X-Sentry-Rate-Limits} value, or null. */
+    public String rateLimits()
+    {
+        return rateLimits;
     }
 
     /**

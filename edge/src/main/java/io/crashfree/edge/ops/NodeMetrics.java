@@ -1,6 +1,7 @@
 package io.crashfree.edge.ops;
 
 import io.crashfree.aggregation.Aggregation;
+import io.crashfree.aggregation.live.LiveUsage;
 import io.crashfree.edge.ErrorLog;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.filters.DropReason;
@@ -154,6 +155,23 @@ public final class NodeMetrics
         }
         dropped.forEach((reason, n) -> out.append("crashfree_sessions_dropped_total{reason=\"").append(reason)
             .append("\"} ").append(n).append('\n'));
+        header(out, "crashfree_rate_limited_total", "counter",
+            "Envelopes answered 429, by scope (key, project) and the limit they met.");
+        for (int i = 0; i < IngestCounters.LIMIT_NAMES.length; i++)
+        {
+            out.append("crashfree_rate_limited_total{scope=\"").append(IngestCounters.LIMIT_NAMES[i][0])
+                .append("\",limit=\"").append(IngestCounters.LIMIT_NAMES[i][1]).append("\"} ")
+                .append(ingest.rateLimited(i)).append('\n');
+        }
+        if (aggregation != null)
+        {
+            header(out, "crashfree_refused_busy_total", "counter",
+                "Envelopes answered 503 because the node itself could not take them, by cause.");
+            out.append("crashfree_refused_busy_total{cause=\"live\"} ").append(aggregation.sink().refusedFull())
+                .append('\n');
+            out.append("crashfree_refused_busy_total{cause=\"names\"} ")
+                .append(aggregation.sink().refusedNamesFull()).append('\n');
+        }
         counter(out, "crashfree_items_skipped_total", "Envelope items of other types, skipped.", ingest.skippedItems());
         counter(out, "crashfree_bytes_in_total", "Request body bytes received, as sent.", ingest.bytesIn());
         counter(out, "crashfree_decode_failures_total", "Bodies or envelopes that could not be decoded.",
@@ -186,6 +204,29 @@ public final class NodeMetrics
             gauge(out, "crashfree_live_fill_ratio", "Live keys / capacity.", (double)live / capacity);
             gauge(out, "crashfree_dense_blocks_free", "Free dense sketch blocks.",
                 aggregation.table().arena().freeBlocks());
+            final var table = aggregation.table();
+            final long used = (long)live * LiveUsage.recordBytes() +
+                (long)(table.arena().capacity() - table.arena().freeBlocks()) * LiveUsage.blockBytes();
+            gauge(out, "crashfree_live_memory_bytes",
+                "Live memory in use: records and dense sketch blocks (aggregation.live.memory.megabytes).", used);
+            gauge(out, "crashfree_live_memory_budget_bytes", "The live memory budget.",
+                aggregation.settings().liveBudgetBytes());
+            header(out, "crashfree_project_live_memory_bytes", "gauge",
+                "Live memory a project holds (records and sketch blocks); project 0 = not configured.");
+            final LiveUsage usage = table.usage();
+            for (int slot = 0; slot < usage.slots(); slot++)
+            {
+                out.append("crashfree_project_live_memory_bytes{project=\"").append(Math.max(0, usage.project(slot)))
+                    .append("\"} ").append(usage.usedBytes(slot)).append('\n');
+            }
+            header(out, "crashfree_early_flushes_total", "counter",
+                "Live records moved to the store before they were quiet, by the pressure that moved them.");
+            out.append("crashfree_early_flushes_total{cause=\"records\"} ")
+                .append(aggregation.flusher().earlyFlushedForRecords()).append('\n');
+            out.append("crashfree_early_flushes_total{cause=\"sketches\"} ")
+                .append(aggregation.flusher().earlyFlushedForSketches()).append('\n');
+            out.append("crashfree_early_flushes_total{cause=\"project\"} ")
+                .append(aggregation.flusher().earlyFlushedForProject()).append('\n');
             gauge(out, "crashfree_store_entries", "Entries in the persistent store.", aggregation.store().size());
             gauge(out, "crashfree_store_bytes", "Off-heap bytes used by the persistent store.",
                 aggregation.store().offHeapBytes());
