@@ -58,8 +58,7 @@ public final class Aggregation implements AutoCloseable
         this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity());
         this.store = new AggregateStore(settings.dataDir().resolve("store").resolve("aggregates.cm"),
             settings.storeEntries(), 1024);
-        this.aggregator = new LiveAggregator(table, dedup, names, settings.bucketWidthSec() * 1000L,
-            settings.maxAgeSec() * 1000, settings.maxFutureSec() * 1000, settings.maxFill(),
+        this.aggregator = new LiveAggregator(table, dedup, names, settings.bucketWidthSec() * 1000L, settings.maxFill(),
             Math.max(4, settings.denseBlocks() / 64));
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         this.flusher = new Flusher(table, store, dedup, settings, lock, aggregator.guard());
@@ -179,6 +178,17 @@ public final class Aggregation implements AutoCloseable
                 }
             }
         }
+    }
+
+    /**
+     * The validation window in force changed (a reload of {@code validation.started.max.age.seconds}): exactly-once
+     * day files are kept for it.
+     *
+     * @param maxAgeMs how long after {@code started} an update still counts.
+     */
+    public void window(final long maxAgeMs)
+    {
+        flusher.window(maxAgeMs);
     }
 
     /** @return the ingest sink (event-loop threads). */

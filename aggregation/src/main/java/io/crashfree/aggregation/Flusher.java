@@ -53,6 +53,7 @@ public final class Flusher
     private volatile long earlyFlushedForSketches;
     private volatile long earlyFlushedForProject;
     private volatile boolean underPressure;
+    private volatile long maxAgeMs;
     private long lastMaintenanceMs; // 0, so the first cycle maintains (Long.MIN_VALUE overflowed the check: never)
     private long flushedRecords;
     private volatile long lastCycleMs;
@@ -67,6 +68,13 @@ public final class Flusher
         this.dedup = dedup;
         this.settings = settings;
         this.lock = lock;
+        this.maxAgeMs = settings.maxAgeSec() * 1000;
+    }
+
+    /** @param maxAgeMs the validation window in force: exactly-once day files are kept for it. */
+    void window(final long maxAgeMs)
+    {
+        this.maxAgeMs = maxAgeMs;
     }
 
     /**
@@ -295,7 +303,7 @@ public final class Flusher
     private void maintain(final long nowMs)
     {
         final long today = Math.floorDiv(nowMs, DAY_MS);
-        final long windowDays = settings.maxAgeSec() / 86_400 + 1;
+        final long windowDays = Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 1;
         for (long day = today - windowDays; day <= today + 1; day++)
         {
             dedup.prepare(day);

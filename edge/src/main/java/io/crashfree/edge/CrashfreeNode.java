@@ -179,6 +179,10 @@ public final class CrashfreeNode implements AutoCloseable
         try
         {
             context.filters().reload(filterValues);
+            if (aggregation() != null)
+            {
+                aggregation().window(context.filters().current().validation().startedMaxAgeMs());
+            }
             return null;
         }
         catch (final FilterConfigException ex)

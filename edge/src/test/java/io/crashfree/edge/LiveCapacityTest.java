@@ -221,10 +221,15 @@ class LiveCapacityTest
 
     static long metric(final CrashfreeNode node, final String series) throws Exception
     {
+        return metric(node, TOKEN, series);
+    }
+
+    static long metric(final CrashfreeNode node, final String token, final String series) throws Exception
+    {
         try (RawHttp http = new RawHttp(node.port()))
         {
             final RawHttp.Response r = http.exchange(RawHttp.request("GET", "/metrics",
-                new String[] { "Authorization: Bearer " + TOKEN }, null));
+                new String[] { "Authorization: Bearer " + token }, null));
             assertEquals(200, r.status(), r.body());
             for (final String line : r.body().split("\n"))
             {

@@ -38,7 +38,6 @@ class QueryApiTest
     static void startNodeAndSendAWeek() throws Exception
     {
         node = TestNodes.startAggregating(dataDir, Map.of("query.tokens", TOKEN,
-            "aggregation.max.age.seconds", String.valueOf(8 * 86_400),
             "validation.started.max.age.seconds", String.valueOf(8 * 86_400)));
         // Seven users each have one session a day for a week; user d crashes on day d only.
         weekStart = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(7, ChronoUnit.DAYS);

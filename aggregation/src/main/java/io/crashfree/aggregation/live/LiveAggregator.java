@@ -39,8 +39,13 @@ public final class LiveAggregator implements SessionSink
     private final NameTable names;
     private final FoldGuard guard = new FoldGuard();
     private final long bucketWidthMs;
-    private final long maxAgeMs;
-    private final long maxFutureMs;
+    /**
+     * The outer bound of {@code started} the live side can take (its day files): the validation window
+     * ({@code validation.started.*}, the one key and the one check, reloadable) never reaches past it.
+     */
+    public static final long OUTER_MAX_AGE_MS = 31 * DAY_MS;
+    /** The outer bound of a {@code started} ahead of the node's clock. */
+    public static final long OUTER_MAX_FUTURE_MS = DAY_MS + 60_000;
     private final int maxLiveRecords;
     private final int minFreeDenseBlocks;
     private final int pressureRecords;
@@ -61,21 +66,17 @@ public final class LiveAggregator implements SessionSink
      * @param dedup             exactly-once sets.
      * @param names             release and environment registry.
      * @param bucketWidthMs     bucket width.
-     * @param maxAgeMs          how long after {@code started} an update still counts (5 days).
-     * @param maxFutureMs       how far {@code started} may be ahead of now.
      * @param maxFill           fraction of the table that may hold records before back-pressure.
      * @param minFreeDenseBlocks dense blocks kept in reserve before back-pressure.
      */
     public LiveAggregator(final LiveTable table, final DedupSets dedup, final NameTable names,
-        final long bucketWidthMs, final long maxAgeMs, final long maxFutureMs, final double maxFill,
+        final long bucketWidthMs, final double maxFill,
         final int minFreeDenseBlocks)
     {
         this.table = table;
         this.dedup = dedup;
         this.names = names;
         this.bucketWidthMs = bucketWidthMs;
-        this.maxAgeMs = maxAgeMs;
-        this.maxFutureMs = maxFutureMs;
         this.maxLiveRecords = (int)(table.capacity() * maxFill);
         this.minFreeDenseBlocks = minFreeDenseBlocks;
         this.pressureRecords = (int)(table.capacity() * maxFill * PRESSURE_MARK);
@@ -157,7 +158,7 @@ public final class LiveAggregator implements SessionSink
         for (int i = 0, n = batch.updateCount(); i < n; i++)
         {
             final SessionUpdate u = batch.update(i);
-            if (!u.dropped() && u.startedMs() >= nowMs - maxAgeMs && u.startedMs() <= nowMs + maxFutureMs)
+            if (!u.dropped() && u.startedMs() >= nowMs - OUTER_MAX_AGE_MS && u.startedMs() <= nowMs + OUTER_MAX_FUTURE_MS)
             {
                 final int r = registerNames(project, u.attributes(), nowMs, cache);
                 if (r != FOLDED)
@@ -233,7 +234,7 @@ public final class LiveAggregator implements SessionSink
 
     private boolean inWindow(final long startedMs, final long nowMs)
     {
-        if (startedMs < nowMs - maxAgeMs || startedMs > nowMs + maxFutureMs)
+        if (startedMs < nowMs - OUTER_MAX_AGE_MS || startedMs > nowMs + OUTER_MAX_FUTURE_MS)
         {
             droppedOutsideWindow.increment();
             return false;

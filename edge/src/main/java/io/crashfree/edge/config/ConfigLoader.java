@@ -60,8 +60,6 @@ public final class ConfigLoader
         DEFAULTS.put("aggregation.retention.coarse.days", "90");
         DEFAULTS.put("aggregation.flush.quiet.seconds", "120");
         DEFAULTS.put("aggregation.flush.interval.ms", "1000");
-        DEFAULTS.put("aggregation.max.age.seconds", "432000");
-        DEFAULTS.put("aggregation.max.future.seconds", "60");
         DEFAULTS.put("aggregation.sync.interval.ms", "0");
         DEFAULTS.put("query.tokens", "");
         DEFAULTS.put("query.threads", "2");
@@ -185,6 +183,7 @@ public final class ConfigLoader
             projects.add(new ProjectConfig(id, projectNames.getOrDefault(id, "project-" + id), e.getValue(), keyRate));
         }
 
+        final FilterSettings filters = filters(filterValues);
         final Path dataDir = Path.of(nonEmpty(merged, "node.data.dir"));
         final int bucketWidth = intValue(merged, "aggregation.bucket.width.seconds", 1, 3600);
         if (3600 % bucketWidth != 0)
@@ -205,8 +204,10 @@ public final class ConfigLoader
             intValue(merged, "aggregation.retention.coarse.days", 1, 3650) * 86_400L,
             intValue(merged, "aggregation.flush.quiet.seconds", 0, 86_400),
             intValue(merged, "aggregation.flush.interval.ms", 10, 3_600_000),
-            intValue(merged, "aggregation.max.age.seconds", 60, 30 * 86_400),
-            intValue(merged, "aggregation.max.future.seconds", 0, 86_400),
+            // One window, one key: validation.started.* (reloadable; the filters drop what is outside it). The
+            // aggregation side keeps its day files for the window in force (CrashfreeNode passes reloads on).
+            filters.validation().startedMaxAgeMs() / 1000,
+            filters.validation().startedMaxFutureMs() / 1000,
             fraction(merged, "aggregation.live.max.fill"),
             intValue(merged, "aggregation.sync.interval.ms", 0, 3_600_000));
 
@@ -228,7 +229,7 @@ public final class ConfigLoader
             queryTokens(merged, "query.tokens", owners.keySet()),
             intValue(merged, "query.threads", 1, 64),
             intValue(merged, "query.cache.megabytes", 0, 65_536) * (1L << 20),
-            filters(filterValues),
+            filters,
             Map.copyOf(filterValues));
     }
 
