@@ -237,12 +237,12 @@ public final class AggregateView
                 if (raw)
                 {
                     visitor.onPart(key,
-                        AggregateValue.rawFromLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask));
+                        AggregateValue.rawFromLiveRecord(b, off, table::sketchImage, registers, sketchMask));
                 }
                 else
                 {
                     final AggregateValue value = new AggregateValue();
-                    value.addLiveRecord(b, off, table.arena()::copyRegisters, registers, sketchMask);
+                    value.addLiveRecord(b, off, table::sketchImage, registers, sketchMask);
                     visitor.onPart(key, value);
                 }
             }

@@ -1,7 +1,7 @@
 package io.crashfree.aggregation;
 
 import io.crashfree.aggregation.live.DedupSets;
-import io.crashfree.aggregation.live.DenseArena;
+import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.LiveAggregator;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.live.LiveUsage;
@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  *  data/live/table.dat      live records (LiveTableDescriptor)
- *  data/live/dense.dat      dense sketch blocks
+ *  data/live/dense.dat      dense sketch blocks (32 KiB register arrays)
+ *  data/live/sets.dat       coupon-set sketch blocks (2 KiB)
  *  data/live/names.dat      releases and environments
  *  data/live/dedup-DAY.dat  exactly-once sets, one per day of started
  *  data/store/aggregates.cm Chronicle Map of flushed aggregates
@@ -51,8 +52,10 @@ public final class Aggregation implements AutoCloseable
         this.clockMs = clockMs;
         this.errorHandler = errorHandler;
         final Path live = settings.dataDir().resolve("live");
-        final DenseArena arena = new DenseArena(live.resolve("dense.dat"), settings.denseBlocks());
-        this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena,
+        final BlockArena arena = new BlockArena(live.resolve("dense.dat"), settings.denseBlocks());
+        final BlockArena sets = new BlockArena(live.resolve("sets.dat"), settings.setBlocks(),
+            (int)AggregationSettings.SET_BLOCK_BYTES);
+        this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena, sets,
             new LiveUsage(settings.liveBudgetBytes(), limits, projectIds));
         this.dedup = new DedupSets(live, settings.dedupPerDay());
         this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity());

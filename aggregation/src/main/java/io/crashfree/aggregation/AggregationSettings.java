@@ -48,26 +48,40 @@ public record AggregationSettings(
     /** Bytes of one dense sketch block. */
     public static final long BLOCK_BYTES = 1 << 15;
 
-    /** @return the live side's memory budget: records plus dense sketch blocks, bytes. */
+    /** Bytes of one coupon-set block. */
+    public static final long SET_BLOCK_BYTES = 2048;
+
+    /** @return the live side's memory budget: records, coupon-set blocks and dense blocks, bytes. */
     public long liveBudgetBytes()
     {
-        return liveCapacity * RECORD_BYTES + denseBlocks * BLOCK_BYTES;
+        return liveCapacity * RECORD_BYTES + setBlocks() * SET_BLOCK_BYTES + denseBlocks * BLOCK_BYTES;
     }
 
     /**
-     * Splits a live memory budget ({@code aggregation.live.memory.megabytes}) between records and dense sketch
-     * blocks: an eighth (rounded down to a power of two of records, at least 1,024) for records, the rest for
-     * blocks. A record is 512 bytes; a key whose users outgrow its record takes a 32 KiB block per sketch.
+     * @return coupon-set blocks (2 KiB, for sketches of 17 to a few hundred users): a sixth of the dense blocks'
+     *         bytes beside them.
+     */
+    public int setBlocks()
+    {
+        return (int)Math.max(16, denseBlocks * BLOCK_BYTES / 6 / SET_BLOCK_BYTES);
+    }
+
+    /**
+     * Splits a live memory budget ({@code aggregation.live.memory.megabytes}) between records, coupon-set blocks and
+     * dense blocks: an eighth (rounded down to a power of two of records, at least 1,024) for records; of the rest,
+     * six parts dense blocks to one part coupon sets. A record is 512 bytes and holds up to 16 users per sketch
+     * exactly; past that a sketch takes a 2 KiB coupon set (exact, a few hundred users), then a 32 KiB dense block.
      *
-     * @param budgetBytes the budget.
-     * @return {records, blocks}.
+     * @param budgetBytes the budget (mapped files are addressed with int offsets: at most 2 GiB).
+     * @return {records, dense blocks}; coupon-set blocks follow from them ({@link #setBlocks()}).
      */
     public static int[] liveLayout(final long budgetBytes)
     {
         final long recordBytes = budgetBytes / 8;
-        int records = Integer.highestOneBit((int)Math.min(1 << 22, Math.max(1024, recordBytes / RECORD_BYTES)));
-        final long blocks = Math.max(16, (budgetBytes - records * RECORD_BYTES) / BLOCK_BYTES);
-        return new int[] { records, (int)Math.min(blocks, 1 << 20) };
+        final int records = Integer.highestOneBit((int)Math.min(1 << 22, Math.max(1024, recordBytes / RECORD_BYTES)));
+        final long rest = budgetBytes - records * RECORD_BYTES;
+        final long blocks = Math.max(16, rest * 6 / 7 / BLOCK_BYTES);
+        return new int[] { records, (int)Math.min(blocks, 65_000) };
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.crashfree.aggregation;
 
+import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.DedupSets;
 import io.crashfree.aggregation.live.FoldGuard;
 import io.crashfree.aggregation.live.LiveAggregator;
@@ -92,6 +93,7 @@ public final class Flusher
         final long widthMs = settings.bucketWidthSec() * 1000L;
         int candidateCount = 0;
         int dueBlocks = 0;
+        int dueSets = 0;
         for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
         {
             final int off = LiveTable.recordOffset(i);
@@ -105,6 +107,7 @@ public final class Flusher
                 {
                     due.add(off);
                     dueBlocks += table.denseBlocks(off);
+                    dueSets += table.setBlocks(off);
                 }
                 else
                 {
@@ -119,7 +122,8 @@ public final class Flusher
             }
         }
         oldestUnflushedBucketSec = oldest;
-        underPressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, candidateCount);
+        underPressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, dueSets, candidateCount);
+        freeRetiredSets();
 
         int flushed = 0;
         for (int from = 0; from < due.size(); from += RECORDS_PER_LOCK)
@@ -170,7 +174,8 @@ public final class Flusher
      *
      * @return whether pressure remains after this cycle's flushes (the flusher then runs again soon).
      */
-    private boolean selectEarlyFlushes(final List<Integer> due, final int dueBlocks, final int candidateCount)
+    private boolean selectEarlyFlushes(final List<Integer> due, final int dueBlocks, final int dueSets,
+        final int candidateCount)
     {
         final int capacity = table.capacity();
         final double refuseFill = settings.maxFill();
@@ -181,6 +186,11 @@ public final class Flusher
         final long blocksAfterDue = blockCapacity - table.arena().freeBlocks() - dueBlocks;
         long blocksExcess = blocksAfterDue > (long)(blockCapacity * HIGH_MARK) ?
             blocksAfterDue - (long)(blockCapacity * LOW_MARK) : 0;
+        final BlockArena sets = table.sets();
+        final int setCapacity = sets == null ? 0 : sets.capacity();
+        final long setsAfterDue = sets == null ? 0 : setCapacity - sets.freeBlocks() - sets.retiredBlocks() - dueSets;
+        long setsExcess = setsAfterDue > (long)(setCapacity * HIGH_MARK) ?
+            setsAfterDue - (long)(setCapacity * LOW_MARK) : 0;
         final LiveUsage usage = table.usage();
         if (projectExcess.length != usage.slots())
         {
@@ -194,7 +204,7 @@ public final class Flusher
             projectExcess[slot] = used > (long)(limit * HIGH_MARK) ? used - (long)(limit * LOW_MARK) : 0;
             anyProject |= projectExcess[slot] > 0;
         }
-        if (recordsExcess <= 0 && blocksExcess <= 0 && !anyProject)
+        if (recordsExcess <= 0 && blocksExcess <= 0 && setsExcess <= 0 && !anyProject)
         {
             return false;
         }
@@ -210,13 +220,14 @@ public final class Flusher
                 continue;
             }
             final int blocks = table.denseBlocks(off);
+            final int setBlocks = table.setBlocks(off);
             final int slot = usage.slot(b.getLong(off + PROJECT));
             final boolean forRecords = recordsExcess > 0;
-            final boolean forSketches = blocksExcess > 0 && blocks > 0;
+            final boolean forSketches = (blocksExcess > 0 && blocks > 0) || (setsExcess > 0 && setBlocks > 0);
             final boolean forProject = projectExcess[slot] > 0;
             if (!forRecords && !forSketches && !forProject)
             {
-                if (recordsExcess <= 0 && blocksExcess <= 0 && !anyProjectExcess())
+                if (recordsExcess <= 0 && blocksExcess <= 0 && setsExcess <= 0 && !anyProjectExcess())
                 {
                     break;
                 }
@@ -226,7 +237,9 @@ public final class Flusher
             taken++;
             recordsExcess--;
             blocksExcess -= blocks;
-            projectExcess[slot] -= LiveUsage.recordBytes() + blocks * LiveUsage.blockBytes();
+            setsExcess -= setBlocks;
+            projectExcess[slot] -= LiveUsage.recordBytes() + (long)blocks * table.arena().blockBytes() +
+                (sets == null ? 0 : (long)setBlocks * sets.blockBytes());
             if (forSketches)
             {
                 earlyFlushedForSketches++;
@@ -240,7 +253,34 @@ public final class Flusher
                 earlyFlushedForProject++;
             }
         }
-        return recordsExcess > 0 || blocksExcess > 0 || anyProjectExcess();
+        return recordsExcess > 0 || blocksExcess > 0 || setsExcess > 0 || anyProjectExcess();
+    }
+
+    /**
+     * Frees the coupon-set blocks that promotions to dense retired: once the folds that may still be adding to
+     * them have finished, and under the write lock, so no query is reading them either.
+     */
+    private void freeRetiredSets()
+    {
+        final BlockArena sets = table.sets();
+        if (sets == null || sets.retiredBlocks() == 0)
+        {
+            return;
+        }
+        final long chain = sets.detachRetired();
+        if (chain != 0)
+        {
+            guard.awaitQuiescence();
+            lock.writeLock().lock();
+            try
+            {
+                sets.freeRetired(chain);
+            }
+            finally
+            {
+                lock.writeLock().unlock();
+            }
+        }
     }
 
     private boolean anyProjectExcess()
@@ -269,7 +309,7 @@ public final class Flusher
         final long bucketSec = b.getLong(off + BUCKET);
 
         final AggregateValue value = new AggregateValue();
-        value.addLiveRecord(b, off, table.arena()::copyRegisters, registers);
+        value.addLiveRecord(b, off, table::sketchImage, registers);
         if (bucketSec >= settings.fineRetentionStartSec(nowMs))
         {
             mergeInto(new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment), value,

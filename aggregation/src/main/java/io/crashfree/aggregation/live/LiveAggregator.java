@@ -50,6 +50,7 @@ public final class LiveAggregator implements SessionSink
     private final int minFreeDenseBlocks;
     private final int pressureRecords;
     private final int pressureFreeBlocks;
+    private final int pressureFreeSets;
     private volatile Runnable pressureSignal;
     /** Wake the flusher past this share of the refusal fill or of the blocks (the flusher's own high mark). */
     public static final double PRESSURE_MARK = 0.7;
@@ -81,6 +82,7 @@ public final class LiveAggregator implements SessionSink
         this.minFreeDenseBlocks = minFreeDenseBlocks;
         this.pressureRecords = (int)(table.capacity() * maxFill * PRESSURE_MARK);
         this.pressureFreeBlocks = (int)(table.arena().capacity() * (1 - PRESSURE_MARK));
+        this.pressureFreeSets = table.sets() == null ? 0 : (int)(table.sets().capacity() * (1 - PRESSURE_MARK));
     }
 
     @Override
@@ -140,7 +142,8 @@ public final class LiveAggregator implements SessionSink
         {
             cache.slot.end();
         }
-        if (table.liveRecords() > pressureRecords || table.arena().freeBlocks() < pressureFreeBlocks)
+        if (table.liveRecords() > pressureRecords || table.arena().freeBlocks() < pressureFreeBlocks ||
+            (table.sets() != null && table.sets().freeBlocks() < pressureFreeSets))
         {
             signalPressure();
         }

@@ -40,7 +40,8 @@ public final class LiveTable implements AutoCloseable
     private final UnsafeBuffer buffer;
     private final int capacity;
     private final int mask;
-    private final DenseArena arena;
+    private final BlockArena arena;
+    private final BlockArena sets;
     private final long[] occupied;
     private final LiveUsage usage;
 
@@ -53,11 +54,15 @@ public final class LiveTable implements AutoCloseable
      * @param path     the table file.
      * @param capacity records, a power of two.
      * @param arena    the dense-block arena.
+     * @param sets     the coupon-set arena (the form between the record's sparse array and a dense block), or null
+     *                 to promote sparse arrays straight to dense blocks.
      * @param usage    per-project accounting of records and blocks.
      */
-    public LiveTable(final Path path, final int capacity, final DenseArena arena, final LiveUsage usage)
+    public LiveTable(final Path path, final int capacity, final BlockArena arena, final BlockArena sets,
+        final LiveUsage usage)
     {
         this.usage = usage;
+        this.sets = sets;
         if (Integer.bitCount(capacity) != 1)
         {
             throw new IllegalArgumentException("live table capacity must be a power of two: " + capacity);
@@ -93,14 +98,15 @@ public final class LiveTable implements AutoCloseable
      * @param capacity records, a power of two.
      * @param arena    the dense-block arena.
      */
-    public LiveTable(final Path path, final int capacity, final DenseArena arena)
+    public LiveTable(final Path path, final int capacity, final BlockArena arena)
     {
-        this(path, capacity, arena, LiveUsage.unlimited(Long.MAX_VALUE >> 2));
+        this(path, capacity, arena, null, LiveUsage.unlimited(Long.MAX_VALUE >> 2));
     }
 
     private void recover()
     {
         final BitSet usedBlocks = new BitSet(arena.capacity());
+        final BitSet usedSets = new BitSet(sets == null ? 0 : sets.capacity());
         int live = 0;
         usage.reset();
         for (int i = 0; i < capacity; i++)
@@ -120,16 +126,25 @@ public final class LiveTable implements AutoCloseable
                 usage.onRecords(project, 1);
                 for (int s = 0; s < SKETCHES; s++)
                 {
-                    final int block = buffer.getInt(off + denseOffset(s)) - 1;
-                    if (block >= 0)
+                    final int ref = buffer.getInt(off + denseOffset(s));
+                    if (ref > 0)
                     {
-                        usedBlocks.set(block);
-                        usage.onBlocks(project, 1);
+                        usedBlocks.set(ref - 1);
+                        usage.onSketchBytes(project, arena.blockBytes());
+                    }
+                    else if (ref < 0 && sets != null)
+                    {
+                        usedSets.set(setBlock(ref));
+                        usage.onSketchBytes(project, sets.blockBytes());
                     }
                 }
             }
         }
         arena.rebuildFreeList(usedBlocks);
+        if (sets != null)
+        {
+            sets.rebuildFreeList(usedSets);
+        }
         buffer.putIntVolatile(LIVE_RECORDS_OFFSET, live);
     }
 
@@ -140,7 +155,7 @@ public final class LiveTable implements AutoCloseable
     }
 
     /** @return the arena of dense blocks. */
-    public DenseArena arena()
+    public BlockArena arena()
     {
         return arena;
     }
@@ -269,23 +284,28 @@ public final class LiveTable implements AutoCloseable
     }
 
     /**
-     * Adds a user coupon to one of the record's sketches: into the sparse array while it has room (CAS on empty
-     * slots), else into a dense block (CAS-max on registers), promoting the sketch when the sparse array fills.
+     * Adds a user coupon to one of the record's sketches. A sketch grows through three forms, each lock-free, with
+     * memory following its distinct users: the record's sparse array (CAS on empty slots; exact), then a 2 KiB
+     * coupon-set block (exact, a few hundred users), then a 32 KiB dense register block (CAS-max; HLL). The record's
+     * sketch field says which: 0 (sparse), {@code SET_TAG | set block + 1}, or dense block + 1; it only moves
+     * forward, by CAS. A promotion copies the full smaller form into the larger one before publishing it; a writer
+     * that added to a smaller form re-reads the field afterwards and adds its coupon to the larger form too if a
+     * promotion happened meanwhile, and a set-to-dense promotion copies the set a second time after publishing.
+     * Applying a coupon twice is harmless, so no update is ever lost and none needs a lock.
      *
      * @param off    the record.
      * @param sketch sketch index.
      * @param coupon the user's coupon.
-     * @return false only when a promotion found no free dense block (the coupon is then lost; callers check headroom
+     * @return false only when a promotion found no free block (the coupon is then lost; callers check headroom
      *         first so this is a race, not a state).
      */
     public boolean addCoupon(final int off, final int sketch, final int coupon)
     {
-        final int denseField = off + denseOffset(sketch);
-        int dense = buffer.getIntVolatile(denseField);
-        if (dense != 0)
+        final int field = off + denseOffset(sketch);
+        int ref = buffer.getIntVolatile(field);
+        if (ref != 0)
         {
-            arena.casMax(dense - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
-            return true;
+            return addToBlock(off, sketch, ref, coupon);
         }
         final int sparse = off + sparseOffset(sketch);
         final int slots = sparseCapacity(sketch);
@@ -298,12 +318,8 @@ public final class LiveTable implements AutoCloseable
                 if (buffer.compareAndSetInt(slotOffset, 0, coupon))
                 {
                     // A promotion may have copied the sparse array before this insert: apply it there too.
-                    dense = buffer.getIntVolatile(denseField);
-                    if (dense != 0)
-                    {
-                        arena.casMax(dense - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
-                    }
-                    return true;
+                    ref = buffer.getIntVolatile(field);
+                    return ref == 0 || addToBlock(off, sketch, ref, coupon);
                 }
                 existing = buffer.getIntVolatile(slotOffset);
             }
@@ -312,40 +328,172 @@ public final class LiveTable implements AutoCloseable
                 return true;
             }
         }
-        return promoteAndAdd(off, sketch, coupon);
+        return promoteSparse(off, sketch, coupon);
     }
 
-    private boolean promoteAndAdd(final int off, final int sketch, final int coupon)
+    private boolean addToBlock(final int off, final int sketch, final int ref, final int coupon)
     {
-        final int denseField = off + denseOffset(sketch);
-        int dense = buffer.getIntVolatile(denseField);
-        if (dense == 0)
+        if (ref > 0)
+        {
+            arena.casMax(ref - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
+            return true;
+        }
+        final int result = sets.trySetInsert(setBlock(ref), coupon);
+        if (result == BlockArena.SET_FULL)
+        {
+            return promoteSet(off, sketch, ref, coupon);
+        }
+        final int now = buffer.getIntVolatile(off + denseOffset(sketch));
+        if (now > 0)
+        {
+            // promoted to dense meanwhile: the promoter's copy may have missed this coupon
+            arena.casMax(now - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
+        }
+        return true;
+    }
+
+    private boolean promoteSparse(final int off, final int sketch, final int coupon)
+    {
+        final int field = off + denseOffset(sketch);
+        int ref = buffer.getIntVolatile(field);
+        if (ref == 0 && sets != null)
+        {
+            final int block = sets.tryAllocate();
+            if (block >= 0)
+            {
+                // The sparse array is full, so its content is final: copy it into the set before publishing.
+                final int sparse = off + sparseOffset(sketch);
+                for (int i = 0, n = sparseCapacity(sketch); i < n; i++)
+                {
+                    sets.trySetInsert(block, buffer.getIntVolatile(sparse + 4 * i));
+                }
+                final int tagged = SET_TAG | (block + 1);
+                if (buffer.compareAndSetInt(field, 0, tagged))
+                {
+                    usage.onSketchBytes(buffer.getLong(off + PROJECT), sets.blockBytes());
+                    ref = tagged;
+                }
+                else
+                {
+                    sets.free(block); // never published
+                    ref = buffer.getIntVolatile(field);
+                }
+            }
+        }
+        if (ref == 0)
         {
             final int block = arena.tryAllocate();
             if (block < 0)
             {
                 return false;
             }
-            // The sparse array is full, so its content is final: copy it into the block before publishing.
             final int sparse = off + sparseOffset(sketch);
             for (int i = 0, n = sparseCapacity(sketch); i < n; i++)
             {
                 final int c = buffer.getIntVolatile(sparse + 4 * i);
                 arena.casMax(block, HllSketches.slot(c), HllSketches.value(c));
             }
-            if (buffer.compareAndSetInt(denseField, 0, block + 1))
+            if (buffer.compareAndSetInt(field, 0, block + 1))
             {
-                dense = block + 1;
-                usage.onBlocks(buffer.getLong(off + PROJECT), 1);
+                usage.onSketchBytes(buffer.getLong(off + PROJECT), arena.blockBytes());
+                ref = block + 1;
             }
             else
             {
                 arena.free(block);
-                dense = buffer.getIntVolatile(denseField);
+                ref = buffer.getIntVolatile(field);
             }
         }
-        arena.casMax(dense - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
-        return true;
+        return addToBlock(off, sketch, ref, coupon);
+    }
+
+    private boolean promoteSet(final int off, final int sketch, final int setRef, final int coupon)
+    {
+        final int field = off + denseOffset(sketch);
+        int ref = buffer.getIntVolatile(field);
+        if (ref == setRef)
+        {
+            final int block = arena.tryAllocate();
+            if (block < 0)
+            {
+                return false;
+            }
+            final int set = setBlock(setRef);
+            sets.applySetTo(set, arena, block);
+            if (buffer.compareAndSetInt(field, setRef, block + 1))
+            {
+                // Coupons added to the set between the copy and the publication: copy again, then retire the set
+                // (writers that saw it may still be adding; the flusher frees it once they are done).
+                sets.applySetTo(set, arena, block);
+                sets.retire(set);
+                usage.onSketchBytes(buffer.getLong(off + PROJECT), arena.blockBytes() - sets.blockBytes());
+                ref = block + 1;
+            }
+            else
+            {
+                arena.free(block);
+                ref = buffer.getIntVolatile(field);
+            }
+        }
+        if (ref > 0)
+        {
+            arena.casMax(ref - 1, HllSketches.slot(coupon), HllSketches.value(coupon));
+            return true;
+        }
+        return false; // a field never moves back from dense, and a set is replaced only by a dense block
+    }
+
+    private static int setBlock(final int ref)
+    {
+        return (ref & ~SET_TAG) - 1;
+    }
+
+    /**
+     * One sketch of a record as the library's serialized image: its sparse coupons or its coupon set as a compact
+     * coupon set (exact), or its dense registers. Readers hold the read side of the store lock, so a coupon set
+     * replaced meanwhile is not freed under them (the flusher frees retired sets under the write side).
+     *
+     * @param off       the record.
+     * @param sketch    sketch index.
+     * @param registers scratch of {@link HllSketches#K} bytes.
+     * @param coupons   scratch of at least {@link BlockArena#SET_SLOTS} ints.
+     * @return the image, or null when the sketch is empty.
+     */
+    public byte[] sketchImage(final int off, final int sketch, final byte[] registers, final int[] coupons)
+    {
+        final int ref = buffer.getIntVolatile(off + denseOffset(sketch));
+        if (ref > 0)
+        {
+            arena.copyRegisters(ref - 1, registers);
+            return HllSketches.hllImageToUnion(registers);
+        }
+        if (ref < 0)
+        {
+            final int n = sets.readSet(setBlock(ref), coupons, 0);
+            final int now = buffer.getIntVolatile(off + denseOffset(sketch));
+            if (now > 0)
+            {
+                arena.copyRegisters(now - 1, registers); // promoted while being read: the dense form has it all
+                return HllSketches.hllImageToUnion(registers);
+            }
+            return n > 0 ? HllSketches.couponSetImage(coupons, n) : null;
+        }
+        final int sparse = off + sparseOffset(sketch);
+        int n = 0;
+        for (int i = 0, cap = sparseCapacity(sketch); i < cap; i++)
+        {
+            final int c = buffer.getIntVolatile(sparse + 4 * i);
+            if (c != 0)
+            {
+                coupons[n++] = c;
+            }
+        }
+        final int now = buffer.getIntVolatile(off + denseOffset(sketch));
+        if (now != 0)
+        {
+            return sketchImage(off, sketch, registers, coupons); // promoted while being read
+        }
+        return n > 0 ? HllSketches.couponSetImage(coupons, n) : null;
     }
 
     /**
@@ -370,12 +518,18 @@ public final class LiveTable implements AutoCloseable
         final long project = buffer.getLong(off + PROJECT);
         for (int s = 0; s < SKETCHES; s++)
         {
-            final int block = buffer.getInt(off + denseOffset(s)) - 1;
-            if (block >= 0)
+            final int ref = buffer.getInt(off + denseOffset(s));
+            if (ref > 0)
             {
                 buffer.putIntVolatile(off + denseOffset(s), 0);
-                arena.free(block);
-                usage.onBlocks(project, -1);
+                arena.free(ref - 1);
+                usage.onSketchBytes(project, -arena.blockBytes());
+            }
+            else if (ref < 0)
+            {
+                buffer.putIntVolatile(off + denseOffset(s), 0);
+                sets.free(setBlock(ref));
+                usage.onSketchBytes(project, -sets.blockBytes());
             }
         }
         buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
@@ -394,12 +548,35 @@ public final class LiveTable implements AutoCloseable
         int n = 0;
         for (int s = 0; s < SKETCHES; s++)
         {
-            if (buffer.getIntVolatile(off + denseOffset(s)) != 0)
+            if (buffer.getIntVolatile(off + denseOffset(s)) > 0)
             {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * @param off a record.
+     * @return how many coupon-set blocks its sketches hold.
+     */
+    public int setBlocks(final int off)
+    {
+        int n = 0;
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if (buffer.getIntVolatile(off + denseOffset(s)) < 0)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return the coupon-set arena, or null when sketches go straight from sparse to dense. */
+    public BlockArena sets()
+    {
+        return sets;
     }
 
     /** @return per-project accounting of what the table holds. */
@@ -453,6 +630,10 @@ public final class LiveTable implements AutoCloseable
     {
         file.force();
         arena.force();
+        if (sets != null)
+        {
+            sets.force();
+        }
     }
 
     private boolean keyEquals(final int off, final long project, final long release, final long environment,
@@ -482,5 +663,9 @@ public final class LiveTable implements AutoCloseable
     {
         file.close();
         arena.close();
+        if (sets != null)
+        {
+            sets.close();
+        }
     }
 }

@@ -25,7 +25,8 @@ package io.crashfree.aggregation.live;
  *  | duration count                                                    | 104
  *  | duration sum, ms                                                  | 112
  *  | duration max, ms                                                  | 120
- *  | dense block + 1 of sketches 0..6 (7 ints)                         | 128 .. 156
+ *  | block of sketches 0..6 (7 ints): 0 = sparse, dense block + 1, or   | 128 .. 156
+ *  |   SET_TAG | coupon-set block + 1                                  |
  *  | reserved                                                          | 156 .. 160
  *  | sparse coupons: users 16 ints, crashed 8, abnormal 8, errored 8,  | 160 .. 368
  *  |                 unhandled 4, ANR 4, foreground ANR 4              |
@@ -43,7 +44,7 @@ public final class LiveTableDescriptor
     /** File magic, "CFLT". */
     public static final int MAGIC = 0x544C4643;
     /** Layout version. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Header offset of the magic. */
     public static final int MAGIC_OFFSET = 0;
     /** Header offset of the version. */
@@ -103,7 +104,9 @@ public final class LiveTableDescriptor
     public static final int DURATION_SUM_MS = 112;
     /** Offset of the duration maximum. */
     public static final int DURATION_MAX_MS = 120;
-    /** Offset of the four dense-block references. */
+    /** Tag of a sketch field that references a coupon-set block (the sign bit; dense references are positive). */
+    public static final int SET_TAG = 0x8000_0000;
+    /** Offset of the seven sketch-block references. */
     public static final int DENSE_BLOCKS = 128;
     /** Offset of the sparse coupon arrays. */
     public static final int SPARSE = 160;

@@ -1,6 +1,5 @@
 package io.crashfree.aggregation.live;
 
-import io.crashfree.aggregation.sketch.HllSketches;
 import org.agrona.collections.Long2LongHashMap;
 
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -17,13 +16,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class LiveUsage
 {
     private static final long RECORD_BYTES = LiveTableDescriptor.RECORD_BYTES;
-    private static final long BLOCK_BYTES = HllSketches.K;
 
     private final Long2LongHashMap slots = new Long2LongHashMap(-1);
     private final long[] projects;
     private final long[] limitBytes;
     private final AtomicLongArray records;
-    private final AtomicLongArray blocks;
+    private final AtomicLongArray sketchBytes;
     private final long[] exactlyOnceLimit;
     private final AtomicLongArray exactlyOnce;     // [slot * DAYS + day % DAYS]
     private final AtomicLongArray exactlyOnceDay;  // the day each counter above belongs to
@@ -42,7 +40,7 @@ public final class LiveUsage
         this.limitBytes = new long[n];
         this.exactlyOnceLimit = new long[n];
         this.records = new AtomicLongArray(n);
-        this.blocks = new AtomicLongArray(n);
+        this.sketchBytes = new AtomicLongArray(n);
         this.exactlyOnce = new AtomicLongArray(n * DAYS);
         this.exactlyOnceDay = new AtomicLongArray(n * DAYS);
         projects[0] = -1;
@@ -141,9 +139,9 @@ public final class LiveUsage
         records.getAndAdd(slot(project), delta);
     }
 
-    void onBlocks(final long project, final int delta)
+    void onSketchBytes(final long project, final long delta)
     {
-        blocks.getAndAdd(slot(project), delta);
+        sketchBytes.getAndAdd(slot(project), delta);
     }
 
     void reset()
@@ -151,14 +149,14 @@ public final class LiveUsage
         for (int i = 0; i < projects.length; i++)
         {
             records.set(i, 0);
-            blocks.set(i, 0);
+            sketchBytes.set(i, 0);
         }
     }
 
     /** @return bytes the slot's records and blocks take. */
     public long usedBytes(final int slot)
     {
-        return records.get(slot) * RECORD_BYTES + blocks.get(slot) * BLOCK_BYTES;
+        return records.get(slot) * RECORD_BYTES + sketchBytes.get(slot);
     }
 
     /** @return the slot's share of the budget, bytes. */
@@ -173,10 +171,10 @@ public final class LiveUsage
         return records.get(slot);
     }
 
-    /** @return dense blocks the slot holds. */
-    public long blocks(final int slot)
+    /** @return bytes of sketch blocks (coupon sets and dense registers) the slot holds. */
+    public long sketchBytes(final int slot)
     {
-        return blocks.get(slot);
+        return sketchBytes.get(slot);
     }
 
     /**
@@ -194,9 +192,4 @@ public final class LiveUsage
         return RECORD_BYTES;
     }
 
-    /** @return bytes a dense block takes. */
-    public static long blockBytes()
-    {
-        return BLOCK_BYTES;
-    }
 }

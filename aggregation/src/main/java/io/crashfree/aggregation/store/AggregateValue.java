@@ -213,50 +213,18 @@ public final class AggregateValue
         {
             durationBuckets[b] += buffer.getIntVolatile(off + DURATION_BUCKETS + 4 * b);
         }
-        final int[] coupons = new int[16];
+        final int[] coupons = new int[LIVE_COUPONS_MAX];
         for (int s = 0; s < SKETCHES; s++)
         {
             if ((sketchMask & (1 << s)) != 0)
             {
-                final byte[] image = liveSketchImage(buffer, off, s, readDense, registers, coupons);
+                final byte[] image = readDense.image(off, s, registers, coupons);
                 if (image != null)
                 {
                     add(s, HllSketch.heapify(image));
                 }
             }
         }
-    }
-
-    /**
-     * One sketch of a live record as the library's serialized image: its sparse coupons as a compact coupon set, or
-     * its dense registers with the sparse coupons applied.
-     *
-     * @return the image, or null when the sketch is empty.
-     */
-    private static byte[] liveSketchImage(final UnsafeBuffer buffer, final int off, final int s,
-        final DenseReader readDense, final byte[] registers, final int[] coupons)
-    {
-        final int dense = buffer.getIntVolatile(off + denseOffset(s)) - 1;
-        final int sparse = off + sparseOffset(s);
-        int n = 0;
-        for (int i = 0, cap = sparseCapacity(s); i < cap; i++)
-        {
-            final int c = buffer.getIntVolatile(sparse + 4 * i);
-            if (c != 0)
-            {
-                coupons[n++] = c;
-            }
-        }
-        if (dense >= 0)
-        {
-            readDense.read(dense, registers);
-            for (int i = 0; i < n; i++)
-            {
-                HllSketches.applyCoupon(registers, coupons[i]);
-            }
-            return HllSketches.hllImageToUnion(registers);
-        }
-        return n > 0 ? HllSketches.couponSetImage(coupons, n) : null;
     }
 
     /**
@@ -275,14 +243,14 @@ public final class AggregateValue
         final AggregateValue v = new AggregateValue();
         v.addLiveRecord(buffer, off, readDense, registers, 0);
         v.rawMode();
-        final int[] coupons = new int[16];
+        final int[] coupons = new int[LIVE_COUPONS_MAX];
         for (int s = 0; s < SKETCHES; s++)
         {
             if ((sketchMask & (1 << s)) == 0)
             {
                 continue;
             }
-            final byte[] image = liveSketchImage(buffer, off, s, readDense, registers, coupons);
+            final byte[] image = readDense.image(off, s, registers, coupons);
             if (image != null)
             {
                 v.imageBytes[s] = image;
@@ -314,15 +282,21 @@ public final class AggregateValue
         }
     }
 
-    /** Reads a dense block's registers. */
+    /** Most coupons a live sketch holds before it is dense (a coupon-set block's slots). */
+    private static final int LIVE_COUPONS_MAX = 512;
+
+    /** Reads one sketch of a live record as a serialized image (the live table knows the sketch's form). */
     @FunctionalInterface
     public interface DenseReader
     {
         /**
-         * @param block the block.
-         * @param dst   {@link HllSketches#K} bytes.
+         * @param off       the record.
+         * @param sketch    the sketch.
+         * @param registers scratch of {@link HllSketches#K} bytes.
+         * @param coupons   scratch of 512 ints.
+         * @return the image, or null when the sketch is empty.
          */
-        void read(int block, byte[] dst);
+        byte[] image(int off, int sketch, byte[] registers, int[] coupons);
     }
 
     /**

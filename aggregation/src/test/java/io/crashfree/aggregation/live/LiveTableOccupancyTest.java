@@ -20,7 +20,7 @@ class LiveTableOccupancyTest
     {
         final TreeSet<Integer> expected = new TreeSet<>();
         final Random random = new Random(7);
-        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new DenseArena(dir.resolve("d.dat"), 8)))
+        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new BlockArena(dir.resolve("d.dat"), 8)))
         {
             assertEquals(-1, table.nextOccupied(0));
             for (int k = 0; k < 700; k++)
@@ -41,7 +41,7 @@ class LiveTableOccupancyTest
             assertEquals(expected, walk(table));
             assertEquals(expected.size(), table.liveRecords());
         }
-        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new DenseArena(dir.resolve("d.dat"), 8)))
+        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 1024, new BlockArena(dir.resolve("d.dat"), 8)))
         {
             assertEquals(expected, walk(table));
             for (final int i : walk(table))
@@ -55,7 +55,7 @@ class LiveTableOccupancyTest
     @Test
     void shouldWalkTablesSmallerThanOneBitmapWord()
     {
-        try (LiveTable table = new LiveTable(dir.resolve("s.dat"), 16, new DenseArena(dir.resolve("sd.dat"), 8)))
+        try (LiveTable table = new LiveTable(dir.resolve("s.dat"), 16, new BlockArena(dir.resolve("sd.dat"), 8)))
         {
             final int off = table.acquire(1, 2, 3, 60);
             table.release(off, 1);

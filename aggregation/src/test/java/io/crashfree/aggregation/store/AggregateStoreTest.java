@@ -1,6 +1,6 @@
 package io.crashfree.aggregation.store;
 
-import io.crashfree.aggregation.live.DenseArena;
+import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.live.LiveTableDescriptor;
 import io.crashfree.aggregation.sketch.HllSketches;
@@ -47,7 +47,7 @@ class AggregateStoreTest
 
     private AggregateValue denseValue()
     {
-        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 16, new DenseArena(dir.resolve("d.dat"), 8)))
+        try (LiveTable table = new LiveTable(dir.resolve("t.dat"), 16, new BlockArena(dir.resolve("d.dat"), 8)))
         {
             final int off = table.acquire(1, 11, 22, 3600);
             final Random random = new Random(1);
@@ -60,7 +60,7 @@ class AggregateStoreTest
             }
             table.release(off, 0);
             final AggregateValue value = new AggregateValue();
-            value.addLiveRecord(table.buffer(), off, table.arena()::copyRegisters, new byte[HllSketches.K]);
+            value.addLiveRecord(table.buffer(), off, table::sketchImage, new byte[HllSketches.K]);
             assertTrue(value.toBytes().length > 4 * 32 * 1024, "four dense sketches");
             return value;
         }

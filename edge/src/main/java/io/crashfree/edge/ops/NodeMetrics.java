@@ -205,8 +205,14 @@ public final class NodeMetrics
             gauge(out, "crashfree_dense_blocks_free", "Free dense sketch blocks.",
                 aggregation.table().arena().freeBlocks());
             final var table = aggregation.table();
-            final long used = (long)live * LiveUsage.recordBytes() +
-                (long)(table.arena().capacity() - table.arena().freeBlocks()) * LiveUsage.blockBytes();
+            long used = (long)live * LiveUsage.recordBytes() +
+                (long)(table.arena().capacity() - table.arena().freeBlocks()) * table.arena().blockBytes();
+            if (table.sets() != null)
+            {
+                used += (long)(table.sets().capacity() - table.sets().freeBlocks()) * table.sets().blockBytes();
+                gauge(out, "crashfree_set_blocks_free", "Free coupon-set sketch blocks (2 KiB).",
+                    table.sets().freeBlocks());
+            }
             gauge(out, "crashfree_live_memory_bytes",
                 "Live memory in use: records and dense sketch blocks (aggregation.live.memory.megabytes).", used);
             gauge(out, "crashfree_live_memory_budget_bytes", "The live memory budget.",
