@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KillNineCrashTest
 {
     private static final int THREADS = 4;
+    private static final String TOKEN = "kill-nine-test-token-0123456789";
 
     @TempDir
     Path dir;
@@ -43,11 +44,31 @@ class KillNineCrashTest
     @Test
     void shouldCountEveryAcknowledgedSessionExactlyOnceAfterKillNine() throws Exception
     {
+        killNineUnderLoad(TestNodes.SMALL_AGGREGATION, 1);
+    }
+
+    /**
+     * The same with a live budget far too small for the load (every session its own release and minute: keys churn
+     * through early flushes all the time), so the kill lands in the middle of early flushes.
+     */
+    @Test
+    void shouldCountEveryAcknowledgedSessionExactlyOnceAfterKillNineDuringEarlyFlushes() throws Exception
+    {
+        final Map<String, String> settings = new java.util.HashMap<>(TestNodes.SMALL_AGGREGATION);
+        settings.put("aggregation.live.memory.megabytes", "4");
+        settings.put("aggregation.names.capacity", "65536");
+        settings.put("aggregation.project.live.share", "1.0");
+        settings.put("query.tokens", TOKEN);
+        killNineUnderLoad(settings, 2000);
+    }
+
+    private void killNineUnderLoad(final Map<String, String> settings, final int releases) throws Exception
+    {
         final Path dataDir = dir.resolve("data");
         final int port = freePort();
         final long now = System.currentTimeMillis();
 
-        final Process first = startChild(dataDir, port);
+        final Process first = startChild(dataDir, port, settings);
         final AtomicLong sentInit = new AtomicLong();
         final AtomicLong ackedInit = new AtomicLong();
         final AtomicLong ackedCrashed = new AtomicLong();
@@ -57,13 +78,23 @@ class KillNineCrashTest
         for (int t = 0; t < THREADS; t++)
         {
             final int me = t;
-            final Thread thread = new Thread(() -> load(port, me, now, stop, sentInit, ackedInit, ackedCrashed,
-                loadRunning));
+            final Thread thread = new Thread(() -> load(port, me, now, releases, stop, sentInit, ackedInit,
+                ackedCrashed, loadRunning));
             threads.add(thread);
             thread.start();
         }
         assertTrue(loadRunning.await(60, TimeUnit.SECONDS), "the load never got going");
         Thread.sleep(1000); // let it run at full speed for a moment
+        if (settings.containsKey("query.tokens"))
+        {
+            long early = 0;
+            for (int wait = 0; wait < 100 && early == 0; wait++)
+            {
+                early = earlyFlushes(port);
+                Thread.sleep(100);
+            }
+            assertTrue(early > 0, "the kill lands while records are being flushed early");
+        }
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
         assertTrue(first.waitFor(20, TimeUnit.SECONDS));
         stop.set(true);
@@ -73,7 +104,7 @@ class KillNineCrashTest
         }
 
         // Restart on the same files: recovery must succeed and the node serve again.
-        final Process second = startChild(dataDir, port);
+        final Process second = startChild(dataDir, port, settings);
         try (RawHttp http = new RawHttp(port))
         {
             assertEquals(200, http.exchange(RawHttp.request("GET", "/health", new String[0], null)).status());
@@ -82,7 +113,7 @@ class KillNineCrashTest
         assertTrue(second.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, second.exitValue(), "SIGTERM is a graceful stop");
 
-        final NodeConfig config = TestNodes.config(dataDir, TestNodes.SMALL_AGGREGATION);
+        final NodeConfig config = TestNodes.config(dataDir, settings);
         try (Aggregation aggregation = Aggregation.openManual(config.aggregation(), System::currentTimeMillis))
         {
             final AggregateValue total = new AggregateValue();
@@ -101,7 +132,8 @@ class KillNineCrashTest
     }
 
     /** Sends, per session: init + crashed in one envelope, then the crashed update again (as SDKs do). */
-    private static void load(final int port, final int thread, final long now, final AtomicBoolean stop,
+    private static void load(final int port, final int thread, final long now, final int releases,
+        final AtomicBoolean stop,
         final AtomicLong sentInit, final AtomicLong ackedInit, final AtomicLong ackedCrashed, final CountDownLatch running)
     {
         final String auth = "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42;
@@ -116,8 +148,11 @@ class KillNineCrashTest
                 while (!stop.get())
                 {
                     final String sid = "t" + thread + "-s" + (i++);
-                    final String crashed = session(sid, started, false, "crashed");
-                    final String first = "{}\n{\"type\":\"session\"}\n" + session(sid, started, true, "ok") +
+                    final String release = "crash@" + (i % releases);
+                    final String startedAt = releases == 1 ? started :
+                        java.time.Instant.ofEpochMilli(now - 60_000L * (1 + i % 600)).toString();
+                    final String crashed = session(sid, startedAt, false, "crashed", release);
+                    final String first = "{}\n{\"type\":\"session\"}\n" + session(sid, startedAt, true, "ok", release) +
                         "\n{\"type\":\"session\"}\n" + crashed + "\n";
                     sentInit.incrementAndGet();
                     if (http.exchange(RawHttp.request("POST", "/api/42/envelope/", new String[] { auth },
@@ -161,23 +196,25 @@ class KillNineCrashTest
         }
     }
 
-    private static String session(final String sid, final String started, final boolean init, final String status)
+    private static String session(final String sid, final String started, final boolean init, final String status,
+        final String release)
     {
         return "{\"sid\":\"" + sid + "\",\"did\":\"u-" + sid + "\",\"init\":" + init + ",\"started\":\"" + started +
             "\",\"status\":\"" + status + "\",\"errors\":" + (init ? 0 : 1) + ",\"duration\":1.5," +
-            "\"attrs\":{\"release\":\"crash@1.0\",\"environment\":\"production\"}}";
+            "\"attrs\":{\"release\":\"" + release + "\",\"environment\":\"production\"}}";
     }
 
-    private Process startChild(final Path dataDir, final int port) throws Exception
+    private Process startChild(final Path dataDir, final int port, final Map<String, String> settings)
+        throws Exception
     {
         final Path config = dir.resolve("node.properties");
         final StringBuilder props = new StringBuilder();
-        TestNodes.config(dataDir, TestNodes.SMALL_AGGREGATION); // validates the settings below
+        TestNodes.config(dataDir, settings); // validates the settings below
         props.append("edge.http.host=127.0.0.1\nedge.http.port=").append(port).append('\n')
             .append("node.data.dir=").append(dataDir).append('\n')
             .append("project.42.keys=").append(TestNodes.KEY_42).append('\n')
             .append("project.7.keys=").append(TestNodes.KEY_7).append('\n');
-        TestNodes.SMALL_AGGREGATION.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
+        settings.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
         Files.writeString(config, props.toString());
 
         final List<String> command = new ArrayList<>();
@@ -231,6 +268,23 @@ class KillNineCrashTest
         }
         process.destroyForcibly();
         throw new AssertionError("the child node did not start:\n" + seen);
+    }
+
+    private static long earlyFlushes(final int port) throws IOException
+    {
+        try (RawHttp http = new RawHttp(port))
+        {
+            long n = 0;
+            for (final String line : http.exchange(RawHttp.request("GET", "/metrics",
+                new String[] { "Authorization: Bearer " + TOKEN }, null)).body().split("\n"))
+            {
+                if (line.startsWith("crashfree_early_flushes_total{"))
+                {
+                    n += (long)Double.parseDouble(line.substring(line.indexOf("} ") + 2));
+                }
+            }
+            return n;
+        }
     }
 
     private static int freePort() throws IOException
