@@ -1,5 +1,6 @@
 package io.crashfree.aggregation;
 
+import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.live.NameTable;
 import io.crashfree.aggregation.sketch.HllSketches;
@@ -11,7 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.live.LiveTableDescriptor.STATE_READY;
+import static io.crashfree.aggregation.live.LiveTableDescriptor.STATE_SEALED;
 
 /**
  * The read side: a project's aggregates over a time range at one resolution, merged from the store and the live
@@ -126,6 +128,7 @@ public final class AggregateView
     public final class Snapshot
     {
         private byte[] registers;
+        private int[] coupons;
 
         private Snapshot()
         {
@@ -217,32 +220,31 @@ public final class AggregateView
             if (registers == null)
             {
                 registers = new byte[HllSketches.K];
+                coupons = new int[BlockArena.SET_SLOTS];
             }
-            final var b = table.buffer();
             for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
             {
                 final int off = LiveTable.recordOffset(i);
                 final int state = table.state(off);
-                if ((state != STATE_READY && state != STATE_SEALED) || b.getLong(off + PROJECT) != project)
+                if ((state != STATE_READY && state != STATE_SEALED) || table.project(off) != project)
                 {
                     continue;
                 }
-                final long bucket = Math.floorDiv(b.getLong(off + BUCKET), widthSec) * widthSec;
+                final long bucket = Math.floorDiv(table.bucketSec(off), widthSec) * widthSec;
                 if (bucket < fromSec || bucket >= toSec)
                 {
                     continue;
                 }
-                final StoreKey key = new StoreKey(project, widthSec, bucket, b.getLong(off + RELEASE),
-                    b.getLong(off + ENVIRONMENT));
+                final StoreKey key = new StoreKey(project, widthSec, bucket, table.release(off),
+                    table.environment(off));
                 if (raw)
                 {
-                    visitor.onPart(key,
-                        AggregateValue.rawFromLiveRecord(b, off, table::sketchImage, registers, sketchMask));
+                    visitor.onPart(key, table.rawValue(off, registers, coupons, sketchMask));
                 }
                 else
                 {
                     final AggregateValue value = new AggregateValue();
-                    value.addLiveRecord(b, off, table::sketchImage, registers, sketchMask);
+                    table.addTo(off, value, registers, coupons, sketchMask);
                     visitor.onPart(key, value);
                 }
             }

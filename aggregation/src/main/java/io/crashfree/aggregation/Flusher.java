@@ -16,7 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.live.LiveTableDescriptor.STATE_READY;
+import static io.crashfree.aggregation.live.LiveTableDescriptor.STATE_SEALED;
 
 /**
  * The flusher's duty cycle: moves buckets that have gone quiet from the live table into the store (fine bucket and
@@ -48,6 +49,7 @@ public final class Flusher
     private final ReadWriteLock lock;
     private final FoldGuard guard;
     private final byte[] registers = new byte[HllSketches.K];
+    private final int[] coupons = new int[BlockArena.SET_SLOTS];
     private long[] candidates = new long[1024];
     private long[] projectExcess = new long[0];
     private volatile long earlyFlushedForRecords;
@@ -100,8 +102,8 @@ public final class Flusher
             final int state = table.state(off);
             if (state == STATE_READY || state == STATE_SEALED)
             {
-                final long bucketSec = table.buffer().getLong(off + BUCKET);
-                final long lastUpdateMs = table.buffer().getLongVolatile(off + LAST_UPDATE_MS);
+                final long bucketSec = table.bucketSec(off);
+                final long lastUpdateMs = table.lastUpdateMs(off);
                 final boolean quiet = bucketSec * 1000 + widthMs + quietMs <= nowMs && lastUpdateMs + quietMs <= nowMs;
                 if (flushAll || quiet || state == STATE_SEALED)
                 {
@@ -210,7 +212,6 @@ public final class Flusher
         }
         Arrays.sort(candidates, 0, candidateCount);
         int taken = 0;
-        final var b = table.buffer();
         for (int c = 0; c < candidateCount && taken < MAX_EARLY_FLUSHES_PER_CYCLE; c++)
         {
             final int index = (int)(candidates[c] & INDEX_MASK);
@@ -221,7 +222,7 @@ public final class Flusher
             }
             final int blocks = table.denseBlocks(off);
             final int setBlocks = table.setBlocks(off);
-            final int slot = usage.slot(b.getLong(off + PROJECT));
+            final int slot = usage.slot(table.project(off));
             final boolean forRecords = recordsExcess > 0;
             final boolean forSketches = (blocksExcess > 0 && blocks > 0) || (setsExcess > 0 && setBlocks > 0);
             final boolean forProject = projectExcess[slot] > 0;
@@ -301,15 +302,14 @@ public final class Flusher
         {
             return false;
         }
-        final var b = table.buffer();
-        final long generation = b.getLong(off + GENERATION);
-        final long project = b.getLong(off + PROJECT);
-        final long release = b.getLong(off + RELEASE);
-        final long environment = b.getLong(off + ENVIRONMENT);
-        final long bucketSec = b.getLong(off + BUCKET);
+        final long generation = table.generation(off);
+        final long project = table.project(off);
+        final long release = table.release(off);
+        final long environment = table.environment(off);
+        final long bucketSec = table.bucketSec(off);
 
         final AggregateValue value = new AggregateValue();
-        value.addLiveRecord(b, off, table::sketchImage, registers);
+        table.addTo(off, value, registers, coupons, AggregateValue.ALL_SKETCHES);
         if (bucketSec >= settings.fineRetentionStartSec(nowMs))
         {
             mergeInto(new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment), value,

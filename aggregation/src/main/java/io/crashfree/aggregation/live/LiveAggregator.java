@@ -14,6 +14,7 @@ import io.crashfree.aggregation.sketch.HllSketches;
 import java.util.concurrent.atomic.LongAdder;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * Folds decoded sessions into the live table, on the event-loop thread that decoded them, before the edge answers.

@@ -1,6 +1,7 @@
 package io.crashfree.aggregation.live;
 
 import io.crashfree.aggregation.sketch.HllSketches;
+import io.crashfree.aggregation.store.AggregateValue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -10,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.BitSet;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.session.DurationHistogram.durationBucket;
 
 /**
  * The live aggregates: an open-addressing hash table of fixed-size records in a memory-mapped file (layout in
@@ -497,6 +499,76 @@ public final class LiveTable implements AutoCloseable
     }
 
     /**
+     * Adds a record's content (counters, durations, the sketches a caller needs) to a value: how the flusher and
+     * the queries read live records, without knowing their layout.
+     *
+     * @param off        the record.
+     * @param value      the value to add to.
+     * @param registers  scratch of {@link HllSketches#K} bytes.
+     * @param coupons    scratch of {@link BlockArena#SET_SLOTS} ints.
+     * @param sketchMask bit {@code s} set to read sketch {@code s}.
+     */
+    public void addTo(final int off, final AggregateValue value, final byte[] registers, final int[] coupons,
+        final int sketchMask)
+    {
+        addCountersTo(off, value, coupons);
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if ((sketchMask & (1 << s)) != 0)
+            {
+                final byte[] image = sketchImage(off, s, registers, coupons);
+                if (image != null)
+                {
+                    value.addImage(s, image);
+                }
+            }
+        }
+    }
+
+    /**
+     * A record's counters, and its sketches as undecoded images (raw mode, for queries).
+     *
+     * @param off        the record.
+     * @param registers  scratch of {@link HllSketches#K} bytes.
+     * @param coupons    scratch of {@link BlockArena#SET_SLOTS} ints.
+     * @param sketchMask sketches to include.
+     * @return a value holding the record's counters and images.
+     */
+    public AggregateValue rawValue(final int off, final byte[] registers, final int[] coupons, final int sketchMask)
+    {
+        final AggregateValue value = new AggregateValue();
+        addCountersTo(off, value, coupons);
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if ((sketchMask & (1 << s)) != 0)
+            {
+                final byte[] image = sketchImage(off, s, registers, coupons);
+                if (image != null)
+                {
+                    value.setRawImage(s, image);
+                }
+            }
+        }
+        return value;
+    }
+
+    private void addCountersTo(final int off, final AggregateValue value, final int[] scratch)
+    {
+        value.addCounter(AggregateValue.SESSIONS_INDEX, buffer.getLongVolatile(off + SESSIONS));
+        value.addCounter(AggregateValue.ERRORED_PREAGGR_INDEX, buffer.getLongVolatile(off + ERRORED_PREAGGR));
+        value.addCounter(AggregateValue.CRASHED_INDEX, buffer.getLongVolatile(off + CRASHED));
+        value.addCounter(AggregateValue.ABNORMAL_INDEX, buffer.getLongVolatile(off + ABNORMAL));
+        value.addCounter(AggregateValue.UNHANDLED_INDEX, buffer.getLongVolatile(off + UNHANDLED));
+        value.addCounter(AggregateValue.ERRORED_SESSIONS_INDEX, buffer.getLongVolatile(off + ERRORED_SESSIONS));
+        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
+        {
+            scratch[b] = buffer.getIntVolatile(off + DURATION_BUCKETS + 4 * b);
+        }
+        value.addDurations(buffer.getLongVolatile(off + DURATION_COUNT), buffer.getLongVolatile(off + DURATION_SUM_MS),
+            buffer.getLongVolatile(off + DURATION_MAX_MS), scratch);
+    }
+
+    /**
      * Seals a record for flushing: folds that start from now on go elsewhere. Wait for the folds already running
      * ({@link FoldGuard#awaitQuiescence()}) before reading it.
      *
@@ -611,6 +683,42 @@ public final class LiveTable implements AutoCloseable
         }
         final int index = (w << 6) + Long.numberOfTrailingZeros(bits);
         return index < capacity ? index : -1;
+    }
+
+    /** @return the project of the record at an offset. */
+    public long project(final int off)
+    {
+        return buffer.getLong(off + PROJECT);
+    }
+
+    /** @return the release hash of the record at an offset. */
+    public long release(final int off)
+    {
+        return buffer.getLong(off + RELEASE);
+    }
+
+    /** @return the environment hash of the record at an offset (0 = none). */
+    public long environment(final int off)
+    {
+        return buffer.getLong(off + ENVIRONMENT);
+    }
+
+    /** @return the bucket start of the record at an offset, epoch seconds. */
+    public long bucketSec(final int off)
+    {
+        return buffer.getLong(off + BUCKET);
+    }
+
+    /** @return the generation id of the record at an offset (stamped into the store when it is flushed). */
+    public long generation(final int off)
+    {
+        return buffer.getLong(off + GENERATION);
+    }
+
+    /** @return when the record at an offset was last folded into, epoch ms. */
+    public long lastUpdateMs(final int off)
+    {
+        return buffer.getLongVolatile(off + LAST_UPDATE_MS);
     }
 
     /** @return the state of the record at an offset. */

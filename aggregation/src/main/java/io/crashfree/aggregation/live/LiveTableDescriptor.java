@@ -1,5 +1,8 @@
 package io.crashfree.aggregation.live;
 
+import io.crashfree.aggregation.session.DurationHistogram;
+import io.crashfree.aggregation.sketch.UserSketches;
+
 /**
  * Layout of the live table file: a header page, then {@code capacity} fixed-size records in an open-addressing hash
  * table keyed by (project, release hash, environment hash, bucket start). All fields little-endian (native order).
@@ -34,8 +37,8 @@ package io.crashfree.aggregation.live;
  *  | reserved                                                          | 496 .. 512
  *  +-------------------------------------------------------------------+
  * </pre>
- * Sketches: 0 = users, 1 = crashed users, 2 = abnormal users, 3 = errored users, 4 = unhandled users,
- * 5 = users with an ANR (abnormal with mechanism anr_*), 6 = users with a foreground ANR.
+ * Sketches are numbered as {@link UserSketches} says; the duration histogram is {@link DurationHistogram}'s. Only the
+ * live package reads this layout: the store and the query engines get records through {@link LiveTable}.
  */
 public final class LiveTableDescriptor
 {
@@ -113,31 +116,15 @@ public final class LiveTableDescriptor
     /** Offset of the duration histogram. */
     public static final int DURATION_BUCKETS = 368;
 
-    /** Number of user sketches per record. */
-    public static final int SKETCHES = 7;
-    /** Sketch index of all users. */
-    public static final int SKETCH_USERS = 0;
-    /** Sketch index of crashed users. */
-    public static final int SKETCH_CRASHED_USERS = 1;
-    /** Sketch index of abnormal users. */
-    public static final int SKETCH_ABNORMAL_USERS = 2;
-    /** Sketch index of errored users. */
-    public static final int SKETCH_ERRORED_USERS = 3;
-    /** Sketch index of unhandled users. */
-    public static final int SKETCH_UNHANDLED_USERS = 4;
-    /** Sketch index of users with an ANR. */
-    public static final int SKETCH_ANR_USERS = 5;
-    /** Sketch index of users with a foreground ANR. */
-    public static final int SKETCH_FOREGROUND_ANR_USERS = 6;
+    /** Number of user sketches per record (their meaning: {@link UserSketches}). */
+    public static final int SKETCHES = UserSketches.SKETCHES;
 
     private static final int[] SPARSE_CAPACITY = { 16, 8, 8, 8, 4, 4, 4 };
     private static final int[] SPARSE_OFFSET = {
         SPARSE, SPARSE + 64, SPARSE + 96, SPARSE + 128, SPARSE + 160, SPARSE + 176, SPARSE + 192 };
 
-    /** Number of duration buckets. */
-    public static final int DURATION_BUCKET_COUNT = 32;
-    /** Width of the first duration bucket, ms. */
-    public static final long DURATION_UNIT_MS = 256;
+    /** Number of duration buckets (their meaning: {@link DurationHistogram}). */
+    public static final int DURATION_BUCKET_COUNT = DurationHistogram.DURATION_BUCKET_COUNT;
 
     private LiveTableDescriptor()
     {
@@ -159,41 +146,5 @@ public final class LiveTableDescriptor
     public static int denseOffset(final int sketch)
     {
         return DENSE_BLOCKS + 4 * sketch;
-    }
-
-    /**
-     * Half-octave bucket of a duration: bucket 0 holds [0, 256 ms); then two buckets per doubling, up to about
-     * 3.3 hours (longer durations land in the last bucket; the maximum is kept exactly beside the histogram).
-     *
-     * @param durationMs a non-negative duration.
-     * @return its bucket, at most {@link #DURATION_BUCKET_COUNT} - 1.
-     */
-    public static int durationBucket(final long durationMs)
-    {
-        final long units = durationMs / DURATION_UNIT_MS;
-        if (units <= 0)
-        {
-            return 0;
-        }
-        final int octave = 63 - Long.numberOfLeadingZeros(units);
-        final int half = octave == 0 ? 0 : (int)((units >>> (octave - 1)) & 1);
-        return Math.min(1 + 2 * octave + half, DURATION_BUCKET_COUNT - 1);
-    }
-
-    /**
-     * @param bucket a duration bucket.
-     * @return the value that stands for the bucket (its midpoint), ms.
-     */
-    public static long durationBucketMidpointMs(final int bucket)
-    {
-        if (bucket == 0)
-        {
-            return DURATION_UNIT_MS / 2;
-        }
-        final int octave = (bucket - 1) / 2;
-        final int half = (bucket - 1) % 2;
-        final long unitsLow = (1L << octave) + (octave == 0 ? 0 : half * (1L << (octave - 1)));
-        final long unitsWidth = octave == 0 ? 1 : 1L << (octave - 1);
-        return (2 * unitsLow + unitsWidth) * DURATION_UNIT_MS / 2;
     }
 }

@@ -1,12 +1,13 @@
 package io.crashfree.aggregation.query;
 
-import io.crashfree.aggregation.live.LiveTableDescriptor;
+import io.crashfree.aggregation.session.DurationHistogram;
 import io.crashfree.aggregation.store.AggregateValue;
 import org.HdrHistogram.Histogram;
 
 import java.util.Set;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.session.DurationHistogram.*;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * The sessions API's definitions (reference §6.3), computed from one merged {@link AggregateValue}.
@@ -195,7 +196,7 @@ public final class Measures
         {
             if (buckets[b] > 0)
             {
-                h.recordValueWithCount(LiveTableDescriptor.durationBucketMidpointMs(b), buckets[b]);
+                h.recordValueWithCount(DurationHistogram.durationBucketMidpointMs(b), buckets[b]);
             }
         }
         return Math.min(h.getValueAtPercentile(percentile), v.durationMaxMs());

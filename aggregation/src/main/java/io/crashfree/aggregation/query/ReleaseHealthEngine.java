@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.session.DurationHistogram.*;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * The release index with health: every release seen (registered on its first session, with first and last seen),

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.session.DurationHistogram.*;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * Answers sessions queries from the merged store + live aggregates: reads the hourly roll-ups when the interval is

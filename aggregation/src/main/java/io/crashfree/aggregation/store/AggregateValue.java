@@ -1,18 +1,19 @@
 package io.crashfree.aggregation.store;
 
-import io.crashfree.aggregation.live.LiveTableDescriptor;
+import io.crashfree.aggregation.session.DurationHistogram;
 import io.crashfree.aggregation.sketch.CouponUnion;
+import io.crashfree.aggregation.sketch.UserSketches;
 import io.crashfree.aggregation.sketch.HllSketches;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.session.DurationHistogram.DURATION_BUCKET_COUNT;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * The aggregates of one key on the heap: counters, user sketches (DataSketches unions), the duration histogram, and
@@ -20,12 +21,8 @@ import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
  * flushed into the store, how fine buckets roll up, and how queries combine store and live.
  * <p>
  * Control plane (flusher and queries), not the ingest path: plain objects are fine here.
- *
- * <pre>
- *  serialized (little-endian): version byte | 6 counters (long) | duration count, sum ms, max ms (long) |
- *    32 duration buckets (long) | generation count (int) | generations (long…) |
- *    7 × [sketch length (int) | DataSketches compact HLL bytes]
- * </pre>
+ * <p>
+ * Its stored form is laid out in {@link AggregateValueDescriptor}.
  */
 public final class AggregateValue
 {
@@ -35,8 +32,6 @@ public final class AggregateValue
     /** Generations remembered per value: enough to make any replayed flush idempotent. */
     public static final int MAX_GENERATIONS = 64;
 
-    private static final byte FORMAT_VERSION = 2;
-    private static final int COUNTERS = 6;
 
     private final long[] counters = new long[COUNTERS];
     private long durationCount;
@@ -66,8 +61,8 @@ public final class AggregateValue
     /** Counter index of {@code errored_sessions}. */
     public static final int ERRORED_SESSIONS_INDEX = 5;
 
-    private static final int[] COUNTER_FIELDS = { SESSIONS, ERRORED_PREAGGR, CRASHED, ABNORMAL, UNHANDLED,
-        ERRORED_SESSIONS };
+    /** Number of counters. */
+    public static final int COUNTERS = 6;
 
     /** @return {@code sessions}. */
     public long sessions()
@@ -130,7 +125,7 @@ public final class AggregateValue
     }
 
     /**
-     * @param sketch {@link LiveTableDescriptor#SKETCH_USERS} …
+     * @param sketch {@link UserSketches#SKETCH_USERS} …
      * @return the distinct-count estimate of that sketch.
      */
     public double estimate(final int sketch)
@@ -177,88 +172,64 @@ public final class AggregateValue
     }
 
     /**
-     * Adds a live record's content (counters, sketches, durations) to this value.
+     * Adds to one counter (a live record's, when it is read into a value).
      *
-     * @param buffer   the live table's buffer.
-     * @param off      the record offset.
-     * @param readDense reads a dense block's registers into the array, given block index.
-     * @param registers scratch of {@link HllSketches#K} bytes.
+     * @param index  {@link #SESSIONS_INDEX} …
+     * @param amount how much.
      */
-    public void addLiveRecord(final UnsafeBuffer buffer, final int off, final DenseReader readDense,
-        final byte[] registers)
+    public void addCounter(final int index, final long amount)
     {
-        addLiveRecord(buffer, off, readDense, registers, ALL_SKETCHES);
+        counters[index] += amount;
     }
 
     /**
-     * Adds a live record's content, reading only the sketches a caller needs.
+     * Adds terminal durations.
      *
-     * @param buffer     the live table's buffer.
-     * @param off        the record offset.
-     * @param readDense  reads a dense block's registers.
-     * @param registers  scratch of {@link HllSketches#K} bytes.
-     * @param sketchMask bit {@code s} set to read sketch {@code s}.
+     * @param count   how many.
+     * @param sumMs   their sum.
+     * @param maxMs   their maximum.
+     * @param buckets per {@link DurationHistogram} bucket (ints, as a live record counts them), or null.
      */
-    public void addLiveRecord(final UnsafeBuffer buffer, final int off, final DenseReader readDense,
-        final byte[] registers, final int sketchMask)
+    public void addDurations(final long count, final long sumMs, final long maxMs, final int[] buckets)
     {
-        for (int i = 0; i < COUNTERS; i++)
+        durationCount += count;
+        durationSumMs += sumMs;
+        durationMaxMs = Math.max(durationMaxMs, maxMs);
+        if (buckets != null)
         {
-            counters[i] += buffer.getLongVolatile(off + COUNTER_FIELDS[i]);
-        }
-        durationCount += buffer.getLongVolatile(off + DURATION_COUNT);
-        durationSumMs += buffer.getLongVolatile(off + DURATION_SUM_MS);
-        durationMaxMs = Math.max(durationMaxMs, buffer.getLongVolatile(off + DURATION_MAX_MS));
-        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
-        {
-            durationBuckets[b] += buffer.getIntVolatile(off + DURATION_BUCKETS + 4 * b);
-        }
-        final int[] coupons = new int[LIVE_COUPONS_MAX];
-        for (int s = 0; s < SKETCHES; s++)
-        {
-            if ((sketchMask & (1 << s)) != 0)
+            for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
             {
-                final byte[] image = readDense.image(off, s, registers, coupons);
-                if (image != null)
-                {
-                    add(s, HllSketch.heapify(image));
-                }
+                durationBuckets[b] += buckets[b];
             }
         }
     }
 
     /**
-     * Adds a live record's counters, and its sketches as serialized images (raw mode, for queries).
+     * Unions a sketch given as a serialized image into one of this value's sketches.
      *
-     * @param buffer     the live table's buffer.
-     * @param off        the record offset.
-     * @param readDense  reads a dense block's registers.
-     * @param registers  scratch of {@link HllSketches#K} bytes.
-     * @param sketchMask sketches to include.
-     * @return a value holding the record's counters and images.
+     * @param sketch {@link UserSketches} index.
+     * @param image  the library's serialized sketch.
      */
-    public static AggregateValue rawFromLiveRecord(final UnsafeBuffer buffer, final int off,
-        final DenseReader readDense, final byte[] registers, final int sketchMask)
+    public void addImage(final int sketch, final byte[] image)
     {
-        final AggregateValue v = new AggregateValue();
-        v.addLiveRecord(buffer, off, readDense, registers, 0);
-        v.rawMode();
-        final int[] coupons = new int[LIVE_COUPONS_MAX];
-        for (int s = 0; s < SKETCHES; s++)
+        add(sketch, HllSketch.heapify(image));
+    }
+
+    /**
+     * Keeps a sketch as an undecoded image (raw mode, for queries that union by hand through {@link CouponUnion}).
+     *
+     * @param sketch {@link UserSketches} index.
+     * @param image  the library's serialized sketch.
+     */
+    public void setRawImage(final int sketch, final byte[] image)
+    {
+        if (imageBytes == null)
         {
-            if ((sketchMask & (1 << s)) == 0)
-            {
-                continue;
-            }
-            final byte[] image = readDense.image(off, s, registers, coupons);
-            if (image != null)
-            {
-                v.imageBytes[s] = image;
-                v.imageOffset[s] = 0;
-                v.imageLength[s] = image.length;
-            }
+            rawMode();
         }
-        return v;
+        imageBytes[sketch] = image;
+        imageOffset[sketch] = 0;
+        imageLength[sketch] = image.length;
     }
 
     private void rawMode()
@@ -280,23 +251,6 @@ public final class AggregateValue
         {
             union.addImage(imageBytes[sketch], imageOffset[sketch], imageLength[sketch]);
         }
-    }
-
-    /** Most coupons a live sketch holds before it is dense (a coupon-set block's slots). */
-    private static final int LIVE_COUPONS_MAX = 512;
-
-    /** Reads one sketch of a live record as a serialized image (the live table knows the sketch's form). */
-    @FunctionalInterface
-    public interface DenseReader
-    {
-        /**
-         * @param off       the record.
-         * @param sketch    the sketch.
-         * @param registers scratch of {@link HllSketches#K} bytes.
-         * @param coupons   scratch of 512 ints.
-         * @return the image, or null when the sketch is empty.
-         */
-        byte[] image(int off, int sketch, byte[] registers, int[] coupons);
     }
 
     /**
@@ -370,7 +324,7 @@ public final class AggregateValue
     public byte[] toBytes()
     {
         final byte[][] sketches = new byte[SKETCHES][];
-        int size = 1 + 8 * (COUNTERS + 3 + DURATION_BUCKET_COUNT) + 4 + 8 * generations.length;
+        int size = AggregateValueDescriptor.sketchesOffset(generations.length);
         for (int s = 0; s < SKETCHES; s++)
         {
             final HllSketch view = view(s);
@@ -378,7 +332,7 @@ public final class AggregateValue
             size += 4 + sketches[s].length;
         }
         final ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(FORMAT_VERSION);
+        out.put(AggregateValueDescriptor.FORMAT_VERSION);
         for (final long c : counters)
         {
             out.putLong(c);
@@ -428,7 +382,7 @@ public final class AggregateValue
     public static AggregateValue fromBytes(final byte[] bytes, final int sketchMask, final boolean raw)
     {
         final ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (in.get() != FORMAT_VERSION)
+        if (in.get() != AggregateValueDescriptor.FORMAT_VERSION)
         {
             throw new IllegalStateException("unknown aggregate format version " + bytes[0]);
         }

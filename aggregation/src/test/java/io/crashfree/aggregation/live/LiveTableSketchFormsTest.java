@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.SKETCH_USERS;
+import static io.crashfree.aggregation.sketch.UserSketches.SKETCH_USERS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

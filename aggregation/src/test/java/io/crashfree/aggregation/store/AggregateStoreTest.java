@@ -2,7 +2,6 @@ package io.crashfree.aggregation.store;
 
 import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.LiveTable;
-import io.crashfree.aggregation.live.LiveTableDescriptor;
 import io.crashfree.aggregation.sketch.HllSketches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,14 +52,14 @@ class AggregateStoreTest
             final Random random = new Random(1);
             for (int i = 0; i < 50_000; i++)
             {
-                for (int s = 0; s < LiveTableDescriptor.SKETCHES; s++)
+                for (int s = 0; s < io.crashfree.aggregation.sketch.UserSketches.SKETCHES; s++)
                 {
                     table.addCoupon(off, s, HllSketches.coupon(random.nextLong(), random.nextLong()));
                 }
             }
             table.release(off, 0);
             final AggregateValue value = new AggregateValue();
-            value.addLiveRecord(table.buffer(), off, table::sketchImage, new byte[HllSketches.K]);
+            table.addTo(off, value, new byte[HllSketches.K], new int[BlockArena.SET_SLOTS], AggregateValue.ALL_SKETCHES);
             assertTrue(value.toBytes().length > 4 * 32 * 1024, "four dense sketches");
             return value;
         }
