@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
+import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * A real node in-process for the load generator's tests (loopback, ephemeral port, small aggregation files,
