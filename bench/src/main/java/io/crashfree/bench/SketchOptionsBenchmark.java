@@ -60,7 +60,7 @@ public final class SketchOptionsBenchmark
     private static final int PAST_SPARSE_TRIALS = 2_000;
     /** The tail at one million: enough trials for a p99 whose confidence interval separates lgK 14 from 2%. */
     private static final int TAIL_USERS = 1_000_000;
-    private static final int TAIL_TRIALS = 1_000;
+    private static final int TAIL_TRIALS = 5_000;
     private static final int[] TAIL_LG_K = { 15, 14, 12 };
     private static final int TAIL_CHECKED_TRIALS = 3;
 
