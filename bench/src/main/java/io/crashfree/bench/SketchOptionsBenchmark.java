@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,12 @@ import java.util.stream.Stream;
  * MurmurHash3 that {@code HllSketch.update(long)} uses) folded into a real {@link LiveTable} record with
  * {@link LiveTable#addCoupon} (16 sparse coupons, then a dense block), read back the way a query does
  * ({@link AggregateValue#rawFromLiveRecord} into a {@link CouponUnion}) and the way the flusher does
- * ({@link AggregateValue#addLiveRecord}, the library's union), alone and as the union of 24 bucket records.
+ * ({@link AggregateValue#addLiveRecord}, the library's union), alone and as the union of 24 bucket records; and the
+ * node just past its 16 sparse coupons, where it leaves exact counting.
+ * <p>
+ * Last, the tail at one million users over 5,000 trials of the node's register path, with a confidence interval of
+ * the 99th percentile, for lgK 15, 14 and 12 (the lower ones downsampled from the same registers by the library's
+ * union, checked against directly built sketches): the figure that decides between lgK 15 and 14.
  * <p>
  * Run: {@code java $(flags) -cp bench/target/crashfree-benchmarks.jar io.crashfree.bench.SketchOptionsBenchmark
  * [--quick] [--result FILE]} (flags: the parent pom's {@code crashfree.jvm.flags}). Full size takes a few minutes on
@@ -572,7 +578,7 @@ public final class SketchOptionsBenchmark
         for (int t = 0; t < trials; t++)
         {
             final SplittableRandom random = new SplittableRandom(SEED * 31 + t);
-            java.util.Arrays.fill(registers, (byte)0);
+            Arrays.fill(registers, (byte)0);
             final HllSketch[] direct = new HllSketch[TAIL_LG_K.length];
             if (t < TAIL_CHECKED_TRIALS)
             {
