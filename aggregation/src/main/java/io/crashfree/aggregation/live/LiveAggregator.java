@@ -335,7 +335,7 @@ public final class LiveAggregator implements SessionSink
         final long hash = NameTable.hash(name);
         if (!cache.isFresh(project, kind, hash, nowMs))
         {
-            if (names.register(project, kind, hash, name, nowMs))
+            if (names.register(project, kind, hash, name, nowMs).named())
             {
                 cache.put(project, kind, hash, nowMs);
             }
