@@ -95,7 +95,10 @@ public final class DedupSets implements AutoCloseable
 
     /** Slots of a fingerprint's path in each segment. */
     public static final int PROBES_PER_SEGMENT = 32;
-    /** Fill of the newest segment beyond which {@link #prepare} appends the next one. */
+    /**
+     * Most fill of the newest segment that {@link #prepare} allows for, counting the inserts it expects before its
+     * next call (as many as since its previous one); beyond it, it appends a segment.
+     */
     public static final double GROW_AT_FILL = 0.25;
     /** Largest segment: 2^27 slots, a 1 GiB file (a mapping must stay below 2 GiB). */
     public static final int MAX_SEGMENT_CAPACITY = 1 << 27;
@@ -129,7 +132,6 @@ public final class DedupSets implements AutoCloseable
     /** One segment: an open-addressing set of fingerprints in one mapped file. */
     private static final class Segment
     {
-        final int index;
         final int capacity;
         final int mask;
         final long seed;
@@ -138,7 +140,6 @@ public final class DedupSets implements AutoCloseable
 
         Segment(final int index, final int capacity, final MappedFile file)
         {
-            this.index = index;
             this.capacity = capacity;
             this.mask = capacity - 1;
             this.seed = (index + 1) * 0x9E3779B97F4A7C15L; // another seed per segment: spill-overs do not re-cluster
@@ -215,11 +216,13 @@ public final class DedupSets implements AutoCloseable
     }
 
     /**
-     * Adds a fingerprint to a day's set. Lock-free, allocation-free, never touches files.
+     * Adds a fingerprint to a day's set. Lock-free, allocation-free, never creates or maps files.
      *
      * @param epochDay    the day of the session's {@code started}.
      * @param fingerprint a non-zero 64-bit fingerprint of (key, state, session id).
-     * @return {@link #NEW}, {@link #PRESENT} or {@link #FULL}.
+     * @return {@link #NEW} (count it; answered once per fingerprint and day), {@link #PRESENT}, or {@link #FULL}
+     *         when its path through the prepared segments has no empty slot or the day is not prepared (do not
+     *         count; refuse the request and let it be retried).
      */
     public int tryInsert(final long epochDay, final long fingerprint)
     {

@@ -390,6 +390,48 @@ class DedupSetsTest
         }
     }
 
+    @Test
+    void shouldNotAllocateWhenInsertingOrLookingUp()
+    {
+        final long[] fingerprints = new SplittableRandom(4).longs(20_000).map(f -> f | 1).toArray();
+        try (DedupSets sets = new DedupSets(dir, INITIAL))
+        {
+            sets.prepare(DAY);
+            for (int i = 0; i < 10_000; i++)
+            {
+                sets.tryInsert(DAY, fingerprints[i]); // warm-up, and a chain of several segments
+                if (i % 256 == 0)
+                {
+                    sets.prepare(DAY);
+                }
+            }
+            long results = 0;
+            final long before = allocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                results += sets.tryInsert(DAY, fingerprints[i]);
+                results += sets.contains(DAY, fingerprints[i]) ? 1 : 0;
+            }
+            final long allocated = allocatedBytes() - before - measuringCost();
+            assertTrue(results > 0);
+            // Less than a byte per call: no call allocates (a few bytes once, when the JIT swaps code, may show).
+            assertTrue(allocated < 40_000, "bytes allocated by 40,000 calls: " + allocated);
+        }
+    }
+
+    /** @return what reading {@link #allocatedBytes()} allocates itself. */
+    static long measuringCost()
+    {
+        final long before = allocatedBytes();
+        return allocatedBytes() - before;
+    }
+
+    static long allocatedBytes()
+    {
+        return ((com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean())
+            .getCurrentThreadAllocatedBytes();
+    }
+
     private static long[] fill(final DedupSets sets, final long day, final int count, final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);

@@ -676,6 +676,43 @@ class NameTableTest
         assertFalse(Files.exists(dir.resolve("names.dat.import")));
     }
 
+    @Test
+    void shouldNotAllocateWhenRegisteringOrRefreshing()
+    {
+        final Utf8Text[] texts = new Utf8Text[2_000];
+        final long[] hashes = new long[texts.length];
+        for (int i = 0; i < texts.length; i++)
+        {
+            texts[i] = new Utf8Text(NameTable.MAX_NAME_BYTES);
+            final byte[] bytes = ("release-" + i).getBytes(StandardCharsets.UTF_8);
+            texts[i].setBytes(bytes, 0, bytes.length);
+            hashes[i] = NameTable.hash(texts[i]);
+        }
+        try (NameTable names = new NameTable(dir.resolve("names.dat"), 8192, 1_500, 10))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                names.register(i % 3, KIND_RELEASE, hashes[i], texts[i], T0); // warm-up
+            }
+            int named = 0;
+            final long before = DedupSetsTest.allocatedBytes();
+            for (int round = 0; round < 8; round++)
+            {
+                // Round 0: new names (REGISTERED, PROJECT_LIMIT past 1,500 of project 0); then refreshes (PRESENT)
+                // that store a new last-seen time.
+                for (int i = 0; i < texts.length; i++)
+                {
+                    named += names.register(0, KIND_RELEASE, NameTable.hash(texts[i]), texts[i],
+                        T0 + round * 5_000L + i).named() ? 1 : 0;
+                }
+            }
+            final long allocated = DedupSetsTest.allocatedBytes() - before - DedupSetsTest.measuringCost();
+            assertEquals(8 * 1_500, named);
+            // Less than a byte per call: no call allocates (a few bytes once, when the JIT swaps code, may show).
+            assertTrue(allocated < 16_000, "bytes allocated by 16,000 registrations: " + allocated);
+        }
+    }
+
     private static Registration register(final NameTable names, final long project, final int kind,
         final String name, final long nowMs)
     {
