@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  *  data/live/dense.dat      dense sketch blocks (32 KiB register arrays)
  *  data/live/sets.dat       coupon-set sketch blocks (2 KiB)
  *  data/live/names.dat      releases and environments
- *  data/live/dedup-DAY.dat  exactly-once sets, one per day of started
+ *  data/live/dedup-DAY-SEG.dat exactly-once sets: a chain of doubling segments per day of started
  *  data/store/aggregates.cm Chronicle Map of flushed aggregates
  * </pre>
  */
@@ -58,13 +58,20 @@ public final class Aggregation implements AutoCloseable
         this.table = new LiveTable(live.resolve("table.dat"), settings.liveCapacity(), arena, sets,
             new LiveUsage(settings.liveBudgetBytes(), limits, projectIds));
         this.dedup = new DedupSets(live, settings.dedupPerDay());
-        this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity());
+        this.names = new NameTable(live.resolve("names.dat"), settings.nameCapacity(),
+            limits.defaults().names(), limits.defaults().names());
+        for (final long project : projectIds)
+        {
+            final int max = limits.of(project).names();
+            names.setProjectLimit(project, NameTable.KIND_RELEASE, max);
+            names.setProjectLimit(project, NameTable.KIND_ENVIRONMENT, max);
+        }
         this.store = new AggregateStore(settings.dataDir().resolve("store").resolve("aggregates.cm"),
             settings.storeEntries(), 1024);
         this.aggregator = new LiveAggregator(table, dedup, names, settings.bucketWidthSec() * 1000L, settings.maxFill(),
             Math.max(4, settings.denseBlocks() / 64));
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        this.flusher = new Flusher(table, store, dedup, settings, lock, aggregator.guard());
+        this.flusher = new Flusher(table, store, dedup, names, settings, lock, aggregator.guard());
         this.view = new AggregateView(table, store, names, settings, lock);
         // Recovery: finish flushes a crash interrupted, prepare today's dedup files, before any writer runs.
         flusher.doWork(clockMs.getAsLong(), false);
@@ -192,6 +199,10 @@ public final class Aggregation implements AutoCloseable
     public void window(final long maxAgeMs)
     {
         flusher.window(maxAgeMs);
+        if (flusherThread != null)
+        {
+            LockSupport.unpark(flusherThread); // prepare the days the wider window adds now, not in a second
+        }
     }
 
     /** @return the ingest sink (event-loop threads). */

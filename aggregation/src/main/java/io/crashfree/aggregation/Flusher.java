@@ -6,6 +6,7 @@ import io.crashfree.aggregation.live.FoldGuard;
 import io.crashfree.aggregation.live.LiveAggregator;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.live.LiveUsage;
+import io.crashfree.aggregation.live.NameTable;
 import io.crashfree.aggregation.sketch.HllSketches;
 import io.crashfree.aggregation.store.AggregateStore;
 import io.crashfree.aggregation.store.AggregateValue;
@@ -45,6 +46,7 @@ public final class Flusher
     private final LiveTable table;
     private final AggregateStore store;
     private final DedupSets dedup;
+    private final NameTable names;
     private final AggregationSettings settings;
     private final ReadWriteLock lock;
     private final FoldGuard guard;
@@ -62,9 +64,10 @@ public final class Flusher
     private volatile long lastCycleMs;
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;
 
-    Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup,
+    Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup, final NameTable names,
         final AggregationSettings settings, final ReadWriteLock lock, final FoldGuard guard)
     {
+        this.names = names;
         this.guard = guard;
         this.table = table;
         this.store = store;
@@ -158,6 +161,7 @@ public final class Flusher
         }
         flushedRecords += flushed;
 
+        prepareDedupDays(nowMs);
         if (nowMs - lastMaintenanceMs >= MAINTENANCE_INTERVAL_MS)
         {
             lastMaintenanceMs = nowMs;
@@ -340,7 +344,13 @@ public final class Flusher
         store.put(key, stored, newKey);
     }
 
-    private void maintain(final long nowMs)
+    /**
+     * Every cycle: maps the exactly-once days of the window and grows each that filled since the last cycle (event
+     * loops never map files; a day they find unprepared or out of room answers {@code 503}).
+     *
+     * @param nowMs now.
+     */
+    public void prepareDedupDays(final long nowMs)
     {
         final long today = Math.floorDiv(nowMs, DAY_MS);
         final long windowDays = Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 1;
@@ -348,7 +358,15 @@ public final class Flusher
         {
             dedup.prepare(day);
         }
+    }
+
+    private void maintain(final long nowMs)
+    {
+        final long today = Math.floorDiv(nowMs, DAY_MS);
+        final long windowDays = Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 1;
         dedup.retireBefore(today - windowDays - 1);
+        // A name goes with the data it names: unseen for longer than the hourly roll-ups are kept plus the window.
+        names.retireUnseenBefore(nowMs - settings.coarseRetentionSec() * 1000 - maxAgeMs - 60_000);
 
         final long fineCutoffSec = settings.fineRetentionStartSec(nowMs);
         final long coarseCutoffSec = nowMs / 1000 - settings.coarseRetentionSec();

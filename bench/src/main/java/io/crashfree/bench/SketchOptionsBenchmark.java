@@ -1,10 +1,12 @@
 package io.crashfree.bench;
 
-import io.crashfree.aggregation.live.DenseArena;
+import io.crashfree.aggregation.live.BlockArena;
+import io.crashfree.aggregation.live.LiveUsage;
 import io.crashfree.aggregation.live.LiveTable;
 import io.crashfree.aggregation.live.LiveTableDescriptor;
 import io.crashfree.aggregation.sketch.CouponUnion;
 import io.crashfree.aggregation.sketch.HllSketches;
+import io.crashfree.aggregation.sketch.UserSketches;
 import io.crashfree.aggregation.store.AggregateValue;
 import org.apache.datasketches.hash.MurmurHash3;
 import org.apache.datasketches.hll.HllSketch;
@@ -40,8 +42,8 @@ import java.util.stream.Stream;
  * Beside them, the node's own path for HLL_8 lgK 15: the same users' coupons ({@link HllSketches#coupon} of the
  * MurmurHash3 that {@code HllSketch.update(long)} uses) folded into a real {@link LiveTable} record with
  * {@link LiveTable#addCoupon} (16 sparse coupons, then a dense block), read back the way a query does
- * ({@link AggregateValue#rawFromLiveRecord} into a {@link CouponUnion}) and the way the flusher does
- * ({@link AggregateValue#addLiveRecord}, the library's union), alone and as the union of 24 bucket records; and the
+ * ({@link LiveTable#rawValue} into a {@link CouponUnion}) and the way the flusher does
+ * ({@link LiveTable#addTo}, the library's union), alone and as the union of 24 bucket records; and the
  * node just past its 16 sparse coupons, where it leaves exact counting.
  * <p>
  * Last, the tail at one million users over 5,000 trials of the node's register path, with a confidence interval of
@@ -427,8 +429,8 @@ public final class SketchOptionsBenchmark
         final StringBuilder node = new StringBuilder("| node live (record sparse / + dense block) |");
         for (final Figures f : all)
         {
-            final int sparse = 4 * LiveTableDescriptor.sparseCapacity(LiveTableDescriptor.SKETCH_USERS);
-            node.append(f.n <= LiveTableDescriptor.sparseCapacity(LiveTableDescriptor.SKETCH_USERS) ?
+            final int sparse = 4 * LiveTableDescriptor.sparseCapacity(UserSketches.SKETCH_USERS);
+            node.append(f.n <= LiveTableDescriptor.sparseCapacity(UserSketches.SKETCH_USERS) ?
                 String.format(Locale.ROOT, " sparse %d |", sparse) :
                 String.format(Locale.ROOT, " dense %,d + %d |", HllSketches.K, sparse));
         }
@@ -534,7 +536,7 @@ public final class SketchOptionsBenchmark
         System.out.println();
         System.out.printf(Locale.ROOT, "Just past the record's %d sparse user coupons (%d trials each): the node " +
             "(dense registers from the 17th user) beside the library's own HLL_8 lgK 15 (a coupon set up to 3,072)%n",
-            LiveTableDescriptor.sparseCapacity(LiveTableDescriptor.SKETCH_USERS), past.trials());
+            LiveTableDescriptor.sparseCapacity(UserSketches.SKETCH_USERS), past.trials());
         System.out.println();
         System.out.println("| users | node: exact | node: median / p99 / max error | library: exact | " +
             "library: p99 error |");
@@ -678,17 +680,19 @@ public final class SketchOptionsBenchmark
     private static final class NodeSketches implements AutoCloseable
     {
         static final long UPDATE_SEED = 9001L;
-        private static final int SKETCH = LiveTableDescriptor.SKETCH_USERS;
+        private static final int SKETCH = UserSketches.SKETCH_USERS;
         private static final int MASK = 1 << SKETCH;
 
         private final LiveTable table;
         private final byte[] registers = new byte[HllSketches.K];
+        private final int[] coupons = new int[BlockArena.SET_SLOTS];
         private long nextProject = 1;
 
         NodeSketches(final Path dir)
         {
-            table = new LiveTable(dir.resolve("live.dat"), 1024, new DenseArena(dir.resolve("dense.dat"),
-                2 * BUCKETS));
+            table = new LiveTable(dir.resolve("live.dat"), 1024, new BlockArena(dir.resolve("dense.dat"),
+                2 * BUCKETS), new BlockArena(dir.resolve("sets.dat"), 2 * BUCKETS, BlockArena.SET_BLOCK_BYTES),
+                LiveUsage.unlimited(1L << 30));
         }
 
         /** @return a fresh record (a new key) for one sketch. */
@@ -727,8 +731,7 @@ public final class SketchOptionsBenchmark
             final CouponUnion union = new CouponUnion();
             for (int i = from; i < from + count; i++)
             {
-                AggregateValue.rawFromLiveRecord(table.buffer(), offs[i], table.arena()::copyRegisters, registers,
-                    MASK).addImageTo(SKETCH, union);
+                table.rawValue(offs[i], registers, coupons, MASK).addImageTo(SKETCH, union);
             }
             return union.estimate();
         }
@@ -739,7 +742,7 @@ public final class SketchOptionsBenchmark
             final AggregateValue value = new AggregateValue();
             for (int i = 0; i < count; i++)
             {
-                value.addLiveRecord(table.buffer(), offs[i], table.arena()::copyRegisters, registers, MASK);
+                table.addTo(offs[i], value, registers, coupons, MASK);
             }
             return value.estimate(SKETCH);
         }
@@ -748,6 +751,7 @@ public final class SketchOptionsBenchmark
         {
             table.seal(off);
             table.free(off);
+            table.sets().freeRetired(table.sets().detachRetired()); // what the flusher does once folds are done
         }
 
         @Override

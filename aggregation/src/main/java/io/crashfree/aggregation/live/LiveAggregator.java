@@ -34,6 +34,8 @@ public final class LiveAggregator implements SessionSink
     private static final int STATE_ABNORMAL = 3;
     private static final int STATE_UNHANDLED = 4;
     private static final long DAY_MS = 86_400_000L;
+    private static final double DEDUP_REFUSE_FILL = 0.75;
+    private static final double DEDUP_WAKE_FILL = 0.4;
 
     private final LiveTable table;
     private final DedupSets dedup;
@@ -218,8 +220,30 @@ public final class LiveAggregator implements SessionSink
         {
             newKeysAtMost += batch.aggregates(i).entryCount();
         }
-        return table.liveRecords() + newKeysAtMost <= maxLiveRecords &&
-            table.arena().freeBlocks() >= minFreeDenseBlocks;
+        if (table.liveRecords() + newKeysAtMost > maxLiveRecords || table.arena().freeBlocks() < minFreeDenseBlocks)
+        {
+            return false;
+        }
+        for (int i = 0, n = batch.updateCount(); i < n; i++)
+        {
+            // The flusher grows a day's exactly-once set every cycle, keeping its newest segment at most a quarter
+            // full; three quarters means it is not keeping up (or the day is not prepared): refuse before folding.
+            final SessionUpdate u = batch.update(i);
+            if (!u.dropped() && (u.errors() > 0 || u.status().isError()))
+            {
+                final long day = Math.floorDiv(u.startedMs(), DAY_MS);
+                final double fill = dedup.segments(day) == 0 ? 1.0 : dedup.fill(day);
+                if (fill >= DEDUP_WAKE_FILL)
+                {
+                    signalPressure(); // the flusher grows the day's set (or maps the day) at once
+                    if (fill >= DEDUP_REFUSE_FILL)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private boolean exactlyOnceExhausted(final SessionBatch batch, final int slot)
@@ -444,7 +468,13 @@ public final class LiveAggregator implements SessionSink
         final long hash = NameTable.hash(name);
         if (!cache.isFresh(project, kind, hash, nowMs))
         {
-            if (!names.register(project, kind, hash, name, nowMs))
+            final NameTable.Registration r = names.register(project, kind, hash, name, nowMs);
+            if (r == NameTable.Registration.PROJECT_LIMIT)
+            {
+                refusedProjectNames.increment();
+                return OVER_PROJECT_NAMES;
+            }
+            if (r == NameTable.Registration.FULL)
             {
                 refusedNamesFull.increment();
                 return BUSY;

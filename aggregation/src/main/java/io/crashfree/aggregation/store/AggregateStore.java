@@ -39,6 +39,7 @@ public final class AggregateStore implements AutoCloseable
     /** Per (project, width): the newest bucket whose last key was removed, and the sequence of that removal. */
     private final Map<StoreKey, long[]> removedThrough = new ConcurrentHashMap<>();
     private volatile long writeSequence;
+    private int recoveredCorruptions;
     private StoreKey lastBucket; // the flusher's last written bucket and its cell
     private AtomicLong lastBucketWrites;
 
@@ -54,20 +55,31 @@ public final class AggregateStore implements AutoCloseable
         try
         {
             Files.createDirectories(file.getParent());
-            map = ChronicleMapBuilder.of(byte[].class, byte[].class)
+            final boolean exists = Files.exists(file);
+            final ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
                 .name("crashfree-aggregates")
                 .entries(expectedEntries)
                 .averageKeySize(StoreKey.BYTES)
                 .averageValueSize(averageValueBytes)
                 .maxBloatFactor(8.0)
-                .skipCloseOnExitHook(true) // the node closes it after its final flush, not Chronicle's own hook
-                .createPersistedTo(file.toFile());
+                .skipCloseOnExitHook(true); // the node closes it after its final flush, not Chronicle's own hook
+            // Recover on every open of an existing map: a process killed while the flusher held a segment lock
+            // (kill -9 during a put) leaves the lock taken, and a plain open would wait 60 s for it and fail. One
+            // node owns its data directory, so no other process can be using the map while it recovers.
+            map = exists ? builder.recoverPersistedTo(file.toFile(), true, corruption -> recoveredCorruptions++) :
+                builder.createPersistedTo(file.toFile());
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot open the aggregate store " + file, ex);
         }
         map.forEachEntry(entry -> index.add(StoreKey.fromBytes(entry.key().get())));
+    }
+
+    /** @return inconsistencies Chronicle Map's recovery found and repaired when the store was opened. */
+    public int recoveredCorruptions()
+    {
+        return recoveredCorruptions;
     }
 
     /**

@@ -84,6 +84,7 @@ class SessionsEngineCacheTest
             assertSame(queries, cached, full, "next hour");
 
             nowMs.addAndGet(2 * 86_400_000L + 3600_000L); // hourly buckets begin to age out of a 3-day retention
+            aggregation.flusher().prepareDedupDays(nowMs.get()); // as every flusher cycle does
             fold(aggregation, nowMs.get(), 10);
             final List<SessionsQuery> later = queries();
             assertSame(later, cached, full, "two days later");
