@@ -229,6 +229,12 @@ public final class Aggregation implements AutoCloseable
         return table;
     }
 
+    /** @return the exactly-once sets. */
+    public DedupSets dedup()
+    {
+        return dedup;
+    }
+
     /** @return the store. */
     public AggregateStore store()
     {

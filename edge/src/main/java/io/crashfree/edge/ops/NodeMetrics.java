@@ -233,6 +233,9 @@ public final class NodeMetrics
                 .append(aggregation.flusher().earlyFlushedForSketches()).append('\n');
             out.append("crashfree_early_flushes_total{cause=\"project\"} ")
                 .append(aggregation.flusher().earlyFlushedForProject()).append('\n');
+            gauge(out, "crashfree_dedup_mapped_bytes",
+                "Bytes of the exactly-once sets mapped (segments of the days in the window; they grow with traffic).",
+                aggregation.dedup().mappedBytes());
             gauge(out, "crashfree_store_entries", "Entries in the persistent store.", aggregation.store().size());
             gauge(out, "crashfree_store_bytes", "Off-heap bytes used by the persistent store.",
                 aggregation.store().offHeapBytes());
