@@ -14,7 +14,6 @@ import org.HdrHistogram.Recorder;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -197,8 +196,8 @@ public final class Loadgen
         final long to = Math.max(result.wallEndMs(), result.truth().maxStartedMs()) + 60_000;
         try
         {
-            return Verifier.verify(result.truth(), new HashSet<>(o.workload().releases()), query,
-                o.target().projectId(), from, to, o.usersTolerance());
+            return Verifier.verify(result.truth(), o.workload().releases(), o.workload().environments().size(),
+                query, o.target().projectId(), from, to, o.usersTolerance());
         }
         catch (final QueryException ex)
         {

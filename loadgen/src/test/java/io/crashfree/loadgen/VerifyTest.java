@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -64,8 +63,8 @@ class VerifyTest
                 null);
             final SessionsQuery query = new SessionsQuery("127.0.0.1", node.node.port(), "crashfree", LocalNode.TOKEN,
                 Duration.ofSeconds(10));
-            final VerifyReport report = Verifier.verify(r.truth(), new HashSet<>(r.options().workload().releases()),
-                query, 7, r.wallStartMs() - 60_000, r.wallEndMs() + 60_000, UsersTolerance.DEFAULT);
+            final VerifyReport report = Verifier.verify(r.truth(), r.options().workload().releases(), 3, query, 7,
+                r.wallStartMs() - 60_000, r.wallEndMs() + 60_000, UsersTolerance.DEFAULT);
             assertFalse(report.ok(), report.text());
             assertTrue(report.differences().size() > 10, report.text());
         }

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Compares the ground truth with the node's sessions API. Two queries over the run's time range:
+ * Compares the ground truth with the node's sessions API. Two queries over the run's time range, each asked about the
+ * run's releases in batches that fit one page ({@link SessionsQuery#fetchReleases}), so a group the node leaves out is
+ * missing from the node, never from a cut answer:
  * <ol>
  *   <li>{@code sum(session)} and {@code count_unique(user)} grouped by release, environment and
  *       {@code session.status}: every status's session count must match exactly; crashed, abnormal and unhandled
@@ -40,28 +42,30 @@ public final class Verifier
     }
 
     /**
-     * Queries the node and compares.
+     * Queries the node and compares: both queries restricted to the run's releases and asked in batches small
+     * enough that no answer is cut at the sessions API's page size ({@link SessionsQuery#fetchReleases}).
      *
-     * @param truth      the run's ground truth.
-     * @param releases   the run's release names (groups of other releases are ignored).
-     * @param query      the sessions API client.
-     * @param projectId  the project the run sent to.
-     * @param fromMs     start of the run's range of {@code started}.
-     * @param toMs       end of it.
-     * @param tolerance  how far user counts may be off.
+     * @param truth        the run's ground truth.
+     * @param releases     the run's release names (groups of other releases are never asked for).
+     * @param environments environments the run sent per release (to size the batches).
+     * @param query        the sessions API client.
+     * @param projectId    the project the run sent to.
+     * @param fromMs       start of the run's range of {@code started}.
+     * @param toMs         end of it.
+     * @param tolerance    how far user counts may be off.
      * @return the report.
      * @throws QueryException       when the node cannot be asked.
      * @throws InterruptedException if interrupted.
      */
-    public static VerifyReport verify(final GroundTruth truth, final Set<String> releases, final SessionsQuery query,
-        final long projectId, final long fromMs, final long toMs, final UsersTolerance tolerance)
-        throws QueryException, InterruptedException
+    public static VerifyReport verify(final GroundTruth truth, final List<String> releases, final int environments,
+        final SessionsQuery query, final long projectId, final long fromMs, final long toMs,
+        final UsersTolerance tolerance) throws QueryException, InterruptedException
     {
-        final SessionsAnswer byStatus = query.fetch(projectId, List.of(SESSIONS, USERS),
-            List.of(RELEASE, ENVIRONMENT, STATUS), fromMs, toMs);
-        final SessionsAnswer byKey = query.fetch(projectId, List.of(SESSIONS, USERS),
-            List.of(RELEASE, ENVIRONMENT), fromMs, toMs);
-        return compare(truth, releases, byStatus, byKey, tolerance);
+        final SessionsAnswer byStatus = query.fetchReleases(projectId, List.of(SESSIONS, USERS),
+            List.of(RELEASE, ENVIRONMENT, STATUS), releases, environments * Outcome.values().length, fromMs, toMs);
+        final SessionsAnswer byKey = query.fetchReleases(projectId, List.of(SESSIONS, USERS),
+            List.of(RELEASE, ENVIRONMENT), releases, environments, fromMs, toMs);
+        return compare(truth, new HashSet<>(releases), byStatus, byKey, tolerance);
     }
 
     /**

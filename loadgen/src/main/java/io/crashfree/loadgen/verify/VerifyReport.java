@@ -38,7 +38,7 @@ public record VerifyReport(int checked, List<Difference> differences, int ignore
         else if (differences.isEmpty())
         {
             b.append("verify: OK: ").append(checked).append(" values match the ground truth");
-            b.append(" (").append(ignoredGroups).append(" groups of other releases ignored)\n");
+            b.append(ignoredGroups == 0 ? "\n" : " (" + ignoredGroups + " groups of other releases ignored)\n");
         }
         else
         {

@@ -116,6 +116,43 @@ class VerifierTest
             "&start=2026-11-25T11:00:00Z&end=2026-11-25T12:00:00Z&interval=1h&includeSeries=0", url);
     }
 
+    @Test
+    void shouldBatchReleasesSoThatEveryGroupFitsInOnePage()
+    {
+        final long hour = 3_600_000L;
+        assertEquals(5000, SessionsQuery.pageGroups(10 * hour + 5, 10 * hour + 600_000), "one hour: 5000 groups");
+        assertEquals(2500, SessionsQuery.pageGroups(10 * hour + 5, 11 * hour + 5), "two hours: 5000 / 2");
+        final List<String> releases = new ArrayList<>();
+        for (int i = 0; i < 1000; i++)
+        {
+            releases.add("app@1." + i);
+        }
+        releases.add("odd,name@1");
+        final List<List<String>> batches = SessionsQuery.batches(releases, 166);
+        int total = 0;
+        for (final List<String> b : batches)
+        {
+            assertTrue(b.size() <= 166, "at most the groups of one page: " + b.size());
+            total += b.size();
+        }
+        assertEquals(releases.size(), total, "every release asked about once");
+        assertTrue(batches.contains(List.of("odd,name@1")), "a name with a comma goes alone");
+        assertEquals("release:\"odd,name@1\"", SessionsQuery.releaseSearch(List.of("odd,name@1")));
+        assertEquals("release:[a@1,b@2]", SessionsQuery.releaseSearch(List.of("a@1", "b@2")));
+        final List<String> longNames = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            longNames.add("x".repeat(190) + i);
+        }
+        for (final List<String> b : SessionsQuery.batches(longNames, 1000))
+        {
+            assertTrue(String.join(",", b).length() < 3100, "the request line stays short: " + b.size());
+        }
+        final SessionsQuery q = new SessionsQuery("127.0.0.1", 9400, "crashfree", "t", java.time.Duration.ofSeconds(1));
+        assertTrue(q.url(1, List.of("sum(session)"), List.of("release"), 0, 1, "release:[a@1,b@2]", 2500)
+            .endsWith("&includeSeries=0&query=release:%5Ba@1,b@2%5D&per_page=2500"));
+    }
+
     /** Sessions of one release without environment from one-session aggregate entries, users drawn from 500. */
     private static GroundTruth truth(final int sessions, final int inDoubtEntries)
     {
