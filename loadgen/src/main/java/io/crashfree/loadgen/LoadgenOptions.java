@@ -21,8 +21,6 @@ public final class LoadgenOptions
     /** Usage text. */
     public static final String USAGE = OptionParser.USAGE;
 
-    private static final long MAX_USER_BITS = 2_000_000_000L;
-
     private final Target target;
     private final WorkloadSpec workload;
     private final boolean close;
@@ -64,11 +62,6 @@ public final class LoadgenOptions
             {
                 checkName("--environments", e, 64, false);
             }
-        }
-        if ((long)releases.size() * p.environments.size() * (long)p.users > MAX_USER_BITS)
-        {
-            throw usage("--releases × environments × --users is too large for exact ground truth (" +
-                releases.size() + " × " + p.environments.size() + " × " + p.users + " > " + MAX_USER_BITS + ")");
         }
         try
         {

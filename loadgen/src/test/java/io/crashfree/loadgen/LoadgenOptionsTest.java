@@ -64,7 +64,7 @@ class LoadgenOptionsTest
             {"--release-prefix", "my app@", "--release-prefix: names may not contain spaces"},
             {"--release-prefix", "a/b@", "'/'"},
             {"--warmup", "10", "--duration", "5", "--warmup must be shorter than --duration"},
-            {"--users", "100000000", "--releases", "100", "too large for exact ground truth"},
+            {"--users", "100000001", "--users must be between 1 and 100000000"},
             {"--org", "a b", "--org must be a slug"},
             {"--dsn", "http://x@127.0.0.1:9400/1", "32-hex-character public key"},
             {"--count", "-1", "--count must be between 1"},
