@@ -53,7 +53,7 @@ class VerifierTest
         {
             @SuppressWarnings("unchecked")
             final UnaryOperator<List<SessionsAnswer.Group>> change = (UnaryOperator<List<SessionsAnswer.Group>>)row[1];
-            final VerifyReport report = Verifier.compare(truth, Set.of(REL),
+            final VerifyReport report = Verifier.compare(truth.keys(), 1, Set.of(REL),
                 new SessionsAnswer(change.apply(answer(truth, true))),
                 new SessionsAnswer(change.apply(answer(truth, false))), UsersTolerance.DEFAULT);
             assertEquals(row[2], report.ok(), row[0] + ": " + report.text());
@@ -73,12 +73,12 @@ class VerifierTest
     void shouldWidenTheMarginBySessionsInDoubt()
     {
         final GroundTruth truth = truth(1000, 3);
-        final VerifyReport within = Verifier.compare(truth, Set.of(REL),
+        final VerifyReport within = Verifier.compare(truth.keys(), 1, Set.of(REL),
             new SessionsAnswer(set("crashed", "sum(session)", +3).apply(answer(truth, true))),
             new SessionsAnswer(answer(truth, false)), UsersTolerance.DEFAULT);
         assertTrue(within.ok(), within.text());
         assertFalse(within.notes().isEmpty(), "the doubt is mentioned");
-        final VerifyReport beyond = Verifier.compare(truth, Set.of(REL),
+        final VerifyReport beyond = Verifier.compare(truth.keys(), 1, Set.of(REL),
             new SessionsAnswer(set("crashed", "sum(session)", +4).apply(answer(truth, true))),
             new SessionsAnswer(answer(truth, false)), UsersTolerance.DEFAULT);
         assertFalse(beyond.ok(), beyond.text());
@@ -90,7 +90,7 @@ class VerifierTest
         final WorkloadSpec spec = spec();
         final GroundTruth empty = GroundTruth.merge(spec, List.of(new TruthRecorder(spec, new UserSets(1, 1000))),
             new UserSets(1, 1000));
-        final VerifyReport report = Verifier.compare(empty, Set.of(REL), new SessionsAnswer(List.of()),
+        final VerifyReport report = Verifier.compare(empty.keys(), 1, Set.of(REL), new SessionsAnswer(List.of()),
             new SessionsAnswer(List.of()), UsersTolerance.DEFAULT);
         assertFalse(report.ok(), "nothing compared is not a pass");
     }

@@ -1,0 +1,14 @@
+package io.crashfree.loadgen;
+
+/**
+ * Hears where a run stands once a second ({@link Loadgen#run(LoadgenOptions, java.io.PrintStream, LoadListener)}),
+ * on the run's main thread; the load goes on meanwhile on the client's threads.
+ */
+@FunctionalInterface
+public interface LoadListener
+{
+    /**
+     * @param snapshot the run's counts so far.
+     */
+    void onSecond(LoadSnapshot snapshot);
+}
