@@ -11,4 +11,13 @@ public interface LoadListener
      * @param snapshot the run's counts so far.
      */
     void onSecond(LoadSnapshot snapshot);
+
+    /**
+     * Called once when the load has stopped and every answer arrived (or was given up), before the result is built.
+     *
+     * @param snapshot the run's final counts; {@code elapsedNs} until the last answer.
+     */
+    default void onEnd(final LoadSnapshot snapshot)
+    {
+    }
 }

@@ -172,6 +172,11 @@ public final class Loadgen
         }
         client.close();
         final long wallEndMs = System.currentTimeMillis();
+        if (listener != null)
+        {
+            listener.onEnd(snapshot((int)Math.round((System.nanoTime() - startNs) / 1e9), System.nanoTime() - startNs,
+                counters));
+        }
         interval = recorder.getIntervalHistogram(interval);
         if (second >= warmupSeconds)
         {
