@@ -72,8 +72,10 @@ final class SoakSection
         final StringBuilder b = new StringBuilder(t.render()).append('\n');
         b.append(Double.isNaN(r.probedMaxRate()) ? String.format(Locale.ROOT, "Rate: %s req/s open loop " +
             "(`--rate`).", count(r.rate())) : String.format(Locale.ROOT, "Rate: the node's maximum was %s req/s " +
-            "answered 200 in a %s s closed-loop probe with this workload (releases of its own); the soak ran open " +
-            "loop at half of it, %s req/s.", count(r.probedMaxRate()), fmt(o.probeSeconds()), count(r.rate())));
+            "answered 200 during a %s s closed-loop probe with this workload (releases of its own; %s of its %s " +
+            "answers refused); the soak ran open loop at half of it, %s req/s.", count(r.probedMaxRate()),
+            fmt(o.probeSeconds()), percent(share(r.probe().rejected(), r.probe().ok() + r.probe().rejected())),
+            count(r.probe().ok() + r.probe().rejected()), count(r.rate())));
         b.append(String.format(Locale.ROOT, " Median achieved %s req/s answered 200; refused %s of %s answers " +
             "(429: %s, 503: %s); %s sessions acknowledged.", count(r.medianOkPerSecond()), percent(r.refusedShare()),
             count(r.run().ok() + r.run().rejected()), percent(r.share(429)), percent(r.share(503)),
@@ -124,6 +126,11 @@ final class SoakSection
     private static String percent(final double share)
     {
         return String.format(Locale.ROOT, share == 0 ? "0%%" : share < 0.001 ? "%.3f%%" : "%.1f%%", 100 * share);
+    }
+
+    private static double share(final long part, final long whole)
+    {
+        return whole == 0 ? 0 : (double)part / whole;
     }
 
     private static String na(final double v)

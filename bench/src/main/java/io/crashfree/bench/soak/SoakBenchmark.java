@@ -83,7 +83,8 @@ public final class SoakBenchmark
         try
         {
             final SoakResult r = new SoakBenchmark(options, System.out).run();
-            System.exit(r.verified() ? 0 : 1);
+            // A difference (or a node that could not be asked) fails; refusals alone are a figure, not a failure.
+            System.exit(r.verify() != null && r.verify().differences().isEmpty() ? 0 : 1);
         }
         catch (final Exception ex)
         {
@@ -123,12 +124,12 @@ public final class SoakBenchmark
                 out.println("soak: node " + node.description());
                 final long pid = node instanceof ChildJvm ? ((ChildJvm)node).pid() : -1;
                 final NodeProbe probe = new NodeProbe(node.port(), token, pid);
-                double probed = Double.NaN;
+                RunResult probed = null;
                 double rate = options.rate();
                 if (rate <= 0)
                 {
                     probed = probe(dsns, runId, token);
-                    rate = Math.max(1, Math.floor(probed / 2));
+                    rate = Math.max(1, Math.floor(probed.okPerSecond() / 2));
                 }
                 return soak(node.description(), probe, dsns, runId, token, probed, rate, startMs);
             }
@@ -139,7 +140,7 @@ public final class SoakBenchmark
         }
     }
 
-    private double probe(final List<String> dsns, final String runId, final String token)
+    private RunResult probe(final List<String> dsns, final String runId, final String token)
         throws LoadgenException, InterruptedException
     {
         final double seconds = options.probeSeconds();
@@ -152,16 +153,16 @@ public final class SoakBenchmark
         final RunResult r = Loadgen.run(LoadgenOptions.parse(args.toArray(new String[0])), null);
         out.printf(Locale.ROOT, "soak: maximum %,.0f req/s answered 200 (%,.0f answered, %,d refused %s)%n",
             r.okPerSecond(), r.requestsPerSecond(), r.rejected(), r.byStatus());
-        return r.okPerSecond();
+        return r;
     }
 
     private SoakResult soak(final String nodeDescription, final NodeProbe probe, final List<String> dsns,
-        final String runId, final String token, final double probed, final double rate, final long startMs)
+        final String runId, final String token, final RunResult probed, final double rate, final long startMs)
         throws Exception
     {
         out.printf(Locale.ROOT, "soak: %s min open loop at %,.0f req/s%s: %d projects, %d releases (Zipf), " +
             "environments %s, %,d users, sdk %s, aggregate share %s (%d entries), sessions of %s s, mix %s%n",
-            fmt(options.minutes()), rate, Double.isNaN(probed) ? " (--rate)" : " (half the maximum)",
+            fmt(options.minutes()), rate, probed == null ? " (--rate)" : " (half the maximum)",
             options.projects(), options.releases(), options.environments(), options.users(), options.sdk(),
             fmt(options.aggregateShare()), options.entries(), options.sessionLength(), options.mix());
         out.println("soak: " + HEADER);
@@ -178,8 +179,9 @@ public final class SoakBenchmark
         {
             verifyError = ex.getMessage();
         }
-        final SoakResult result = new SoakResult(options, nodeDescription, probed, rate, rows.rows, r, verify,
-            verifyError, startMs);
+        final SoakResult result = new SoakResult(options, nodeDescription,
+            probed == null ? Double.NaN : probed.okPerSecond(), probed, rate, rows.rows, r, verify, verifyError,
+            startMs);
         summary(result);
         SoakReport.writeJson(result, options.json());
         out.println("soak: report " + options.json());

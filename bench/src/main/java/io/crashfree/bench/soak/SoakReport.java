@@ -55,6 +55,11 @@ final class SoakReport
             g.writeBooleanField("quick", o.quick());
             g.writeEndObject();
             number(g, "probedMaxRate", r.probedMaxRate());
+            if (r.probe() != null)
+            {
+                g.writeNumberField("probeOk", r.probe().ok());
+                g.writeNumberField("probeRefused", r.probe().rejected());
+            }
             g.writeNumberField("rate", r.rate());
             g.writeArrayFieldStart("rows");
             for (final SoakRow row : r.rows())

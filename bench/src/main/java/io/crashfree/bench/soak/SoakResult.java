@@ -13,6 +13,7 @@ import java.util.List;
  * @param options      the settings.
  * @param node         what the node was and how it ran.
  * @param probedMaxRate the probe's answers 200 per second (closed loop), or NaN when {@code --rate} was given.
+ * @param probe        the probe's run, or null when {@code --rate} was given.
  * @param rate         the open-loop rate of the soak, requests per second.
  * @param rows         one per period.
  * @param run          the soak's load-generator run.
@@ -20,7 +21,7 @@ import java.util.List;
  * @param verifyError  why the node could not be asked, or null.
  * @param startMs      when the soak started (epoch ms).
  */
-public record SoakResult(SoakOptions options, String node, double probedMaxRate, double rate, List<SoakRow> rows,
+public record SoakResult(SoakOptions options, String node, double probedMaxRate, RunResult probe, double rate, List<SoakRow> rows,
     RunResult run, VerifyReport verify, String verifyError, long startMs)
 {
     /** Makes the rows unmodifiable. */
