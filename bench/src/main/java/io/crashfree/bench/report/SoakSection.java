@@ -72,7 +72,7 @@ final class SoakSection
         final StringBuilder b = new StringBuilder(t.render()).append('\n');
         b.append(Double.isNaN(r.probedMaxRate()) ? String.format(Locale.ROOT, "Rate: %s req/s open loop " +
             "(`--rate`).", count(r.rate())) : String.format(Locale.ROOT, "Rate: the node's maximum was %s req/s " +
-            "answered 200 during a %s s closed-loop probe with this workload (releases of its own; %s of its %s " +
+            "answered 200 during the %s s closed-loop probe with this workload (releases of its own; %s of its %s " +
             "answers refused); the soak ran open loop at half of it, %s req/s.", count(r.probedMaxRate()),
             fmt(o.probeSeconds()), percent(share(r.probe().rejected(), r.probe().ok() + r.probe().rejected())),
             count(r.probe().ok() + r.probe().rejected()), count(r.rate())));

@@ -151,8 +151,9 @@ public final class SoakBenchmark
         out.printf(Locale.ROOT, "soak: probing the maximum rate, closed loop, %s s with the soak's workload " +
             "(releases of their own)%n", fmt(seconds));
         final RunResult r = Loadgen.run(LoadgenOptions.parse(args.toArray(new String[0])), null);
-        out.printf(Locale.ROOT, "soak: maximum %,.0f req/s answered 200 (%,.0f answered, %,d refused %s)%n",
-            r.okPerSecond(), r.requestsPerSecond(), r.rejected(), r.byStatus());
+        out.printf(Locale.ROOT, "soak: maximum %,.0f req/s answered 200 (%,.0f req/s answered in all; %,d of %,d " +
+            "answers refused %s)%n", r.okPerSecond(), r.requestsPerSecond(), r.rejected(), r.ok() + r.rejected(),
+            r.byStatus());
         return r;
     }
 

@@ -142,8 +142,8 @@ public final class PendingTerminals
      * Takes the next due entry, if any.
      *
      * @param nowMs now: entries due in this second or earlier are due.
-     * @param into  receives the entry's fields as a session (see {@link #key}, {@link #sendsLeft}); its counted flags
-     *              become the entry's.
+     * @param into  receives the entry's sequence, started, user, outcome, style, sends left and counted flags (the
+     *              caller derives project, release and environment from the returned key).
      * @return the entry's key index, or -1 when nothing is due.
      */
     public int pollDue(final long nowMs, final PlannedSession into)
