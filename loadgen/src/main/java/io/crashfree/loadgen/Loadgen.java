@@ -14,7 +14,8 @@ import org.HdrHistogram.Recorder;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,19 +47,41 @@ public final class Loadgen
     public static RunResult run(final LoadgenOptions options, final PrintStream progress)
         throws LoadgenException, InterruptedException
     {
+        return run(options, progress, null);
+    }
+
+    /**
+     * Runs the load, telling a listener once a second where it stands (a soak driver's per-minute rows).
+     *
+     * @param options  what to do.
+     * @param progress where the progress lines go (null for none).
+     * @param listener called on this thread after each second of load (null for none); it should return quickly, the
+     *                 load goes on meanwhile on the client's threads.
+     * @return what happened.
+     * @throws LoadgenException     when the node cannot be reached or rejects the key.
+     * @throws InterruptedException if interrupted.
+     */
+    public static RunResult run(final LoadgenOptions options, final PrintStream progress,
+        final LoadListener listener) throws LoadgenException, InterruptedException
+    {
         Preflight.check(options);
         final ClientCounters counters = new ClientCounters();
         final Recorder recorder = new Recorder(3);
         final UserSets users = new UserSets(options.workload().keyCount(), options.workload().users());
         final Target t = options.target();
-        final ClientSettings settings = new ClientSettings(t.host(), t.address(), t.projectId(), t.publicKey(),
-            options.workload(), options.close(), options.gzip(), options.connections(), options.threads(),
+        final List<String> keys = new ArrayList<>();
+        for (final Target each : options.targets())
+        {
+            keys.add(each.publicKey());
+        }
+        final ClientSettings settings = new ClientSettings(t.host(), t.address(), keys, options.workload(),
+            options.closeOverride(), options.gzipOverride(), options.connections(), options.threads(),
             options.rate(), options.count(), options.timeoutMs(), options.seed(),
             options.seed() ^ System.nanoTime() ^ options.runId().hashCode());
         final LoadClient client = new LoadClient(settings, counters, recorder, users);
         try
         {
-            return drive(options, progress, client, counters, recorder, users);
+            return drive(options, progress, listener, client, counters, recorder, users);
         }
         finally
         {
@@ -68,8 +91,9 @@ public final class Loadgen
         }
     }
 
-    private static RunResult drive(final LoadgenOptions options, final PrintStream progress, final LoadClient client,
-        final ClientCounters counters, final Recorder recorder, final UserSets users)
+    private static RunResult drive(final LoadgenOptions options, final PrintStream progress,
+        final LoadListener listener, final LoadClient client, final ClientCounters counters, final Recorder recorder,
+        final UserSets users)
         throws LoadgenException, InterruptedException
     {
         final Target t = options.target();
@@ -127,6 +151,10 @@ public final class Loadgen
                         (answered - lastAnswered) * 1e9 / (now - tickNs), problems - lastProblems, interval));
                     progress.flush();
                 }
+                if (listener != null)
+                {
+                    listener.onSecond(snapshot(second, now - startNs, counters));
+                }
                 lastAnswered = answered;
                 lastProblems = problems;
                 tickNs = now;
@@ -144,6 +172,11 @@ public final class Loadgen
         }
         client.close();
         final long wallEndMs = System.currentTimeMillis();
+        if (listener != null)
+        {
+            listener.onEnd(snapshot((int)Math.round((System.nanoTime() - startNs) / 1e9), System.nanoTime() - startNs,
+                counters));
+        }
         interval = recorder.getIntervalHistogram(interval);
         if (second >= warmupSeconds)
         {
@@ -176,7 +209,14 @@ public final class Loadgen
             counters.rejected.sum(), byStatus, counters.sessionsOk.sum(), counters.updatesOk.sum(),
             counters.aggregateEnvelopesOk.sum(), counters.connectsOk.sum(), counters.connectFailures.sum(),
             counters.timeouts.sum(), counters.inDoubt.sum(), counters.bytesSent.sum(), counters.firstRejection.get(),
-            counters.firstConnectionError.get(), latency, truth);
+            counters.firstConnectionError.get(), counters.terminalsPending(), latency, truth);
+    }
+
+    private static LoadSnapshot snapshot(final int second, final long elapsedNs, final ClientCounters c)
+    {
+        return new LoadSnapshot(second, elapsedNs, c.sent.sum(), c.ok.sum(), c.rejected.sum(),
+            c.byStatus.get(429), c.byStatus.get(503), c.sessionsOk.sum(), c.inDoubt.sum(), c.connectFailures.sum(),
+            c.timeouts.sum(), c.terminalsPending());
     }
 
     /**
@@ -191,14 +231,14 @@ public final class Loadgen
     {
         final LoadgenOptions o = result.options();
         final SessionsQuery query = new SessionsQuery(o.target().host(), o.target().address().getPort(), o.org(),
-            o.token(), Duration.ofSeconds(30));
+            o.token(), Duration.ofSeconds(60));
         // Sessions start when they are generated, so the run's wall-clock span (plus a minute either side) holds them.
         final long from = Math.min(result.wallStartMs(), result.truth().minStartedMs()) - 60_000;
         final long to = Math.max(result.wallEndMs(), result.truth().maxStartedMs()) + 60_000;
         try
         {
-            return Verifier.verify(result.truth(), new HashSet<>(o.workload().releases()), query,
-                o.target().projectId(), from, to, o.usersTolerance());
+            return Verifier.verify(result.truth(), o.workload().releases(), o.workload().environments().size(),
+                query, o.projectIds(), from, to, o.usersTolerance());
         }
         catch (final QueryException ex)
         {

@@ -33,7 +33,8 @@ public final class LoadgenMain
         {
             final LoadgenOptions options = LoadgenOptions.parse(args);
             System.out.println("loadgen: run " + options.runId() + " against " + options.target().baseUrl() +
-                " (project " + options.target().projectId() + "): " + options.describe() + ", seed " + options.seed());
+                " (" + (options.targets().size() == 1 ? "project " : "projects ") + RunReport.projects(options) +
+                "): " + options.describe() + ", seed " + options.seed());
             final RunResult result = Loadgen.run(options, options.quiet() ? null : System.out);
             System.out.print(RunReport.text(result));
             VerifyReport verify = null;

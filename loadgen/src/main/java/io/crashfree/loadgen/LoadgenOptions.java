@@ -21,12 +21,10 @@ public final class LoadgenOptions
     /** Usage text. */
     public static final String USAGE = OptionParser.USAGE;
 
-    private static final long MAX_USER_BITS = 2_000_000_000L;
-
-    private final Target target;
+    private final List<Target> targets;
     private final WorkloadSpec workload;
-    private final boolean close;
-    private final boolean gzip;
+    private final Boolean closeOverride;
+    private final Boolean gzipOverride;
     private final int connections;
     private final int threads;
     private final double rate;
@@ -46,10 +44,31 @@ public final class LoadgenOptions
     private LoadgenOptions(final OptionParser p) throws LoadgenException
     {
         this.runId = p.runId;
-        this.target = Target.parse(p.dsn);
-        final SdkStyle style = p.style;
-        this.close = p.close == null ? style.defaultClose() : p.close;
-        this.gzip = p.gzip == null ? style.defaultGzip() : p.gzip;
+        final List<Target> parsed = new ArrayList<>();
+        for (final String dsn : p.dsns)
+        {
+            final Target t = Target.parse(dsn);
+            if (!parsed.isEmpty())
+            {
+                final Target first = parsed.get(0);
+                if (!t.address().equals(first.address()))
+                {
+                    throw usage("every --dsn must name the same node: " + t.baseUrl() + " is not " +
+                        first.baseUrl());
+                }
+                for (final Target other : parsed)
+                {
+                    if (other.projectId() == t.projectId())
+                    {
+                        throw usage("--dsn: project " + t.projectId() + " appears twice (one DSN per project)");
+                    }
+                }
+            }
+            parsed.add(t);
+        }
+        this.targets = List.copyOf(parsed);
+        this.closeOverride = p.close;
+        this.gzipOverride = p.gzip;
         final String prefix = p.releasePrefix == null ? "loadgen-" + runId + "@1." : p.releasePrefix;
         final List<String> releases = new ArrayList<>();
         for (int i = 0; i < p.releases; i++)
@@ -65,15 +84,21 @@ public final class LoadgenOptions
                 checkName("--environments", e, 64, false);
             }
         }
-        if ((long)releases.size() * p.environments.size() * (long)p.users > MAX_USER_BITS)
+        final long[] projectIds = new long[targets.size()];
+        for (int i = 0; i < projectIds.length; i++)
         {
-            throw usage("--releases × environments × --users is too large for exact ground truth (" +
-                releases.size() + " × " + p.environments.size() + " × " + p.users + " > " + MAX_USER_BITS + ")");
+            projectIds[i] = targets.get(i).projectId();
         }
         try
         {
-            this.workload = new WorkloadSpec(releases, p.zipf, p.environments, p.environmentWeights, p.users,
-                p.outcomeWeights, style, p.envelopes, p.aggregateShare, p.entries, p.entrySessions);
+            WorkloadSpec spec = new WorkloadSpec(releases, p.zipf, p.environments, p.environmentWeights, p.users,
+                p.outcomeWeights, SdkStyle.NODE, p.envelopes, p.aggregateShare, p.entries, p.entrySessions)
+                .withProjects(projectIds, p.projectWeights).withStyles(p.styleWeights);
+            if (p.sessionMinMs >= 0)
+            {
+                spec = spec.withSessionLength(p.sessionMinMs, p.sessionMaxMs);
+            }
+            this.workload = spec;
         }
         catch (final IllegalArgumentException ex)
         {
@@ -112,10 +137,16 @@ public final class LoadgenOptions
         return new LoadgenOptions(p);
     }
 
-    /** @return the node, project and key. */
+    /** @return the node, the first project and its key. */
     public Target target()
     {
-        return target;
+        return targets.get(0);
+    }
+
+    /** @return every project's target (same node), by project index of {@link #workload()}. */
+    public List<Target> targets()
+    {
+        return targets;
     }
 
     /** @return what to send. */
@@ -124,16 +155,71 @@ public final class LoadgenOptions
         return workload;
     }
 
-    /** @return whether every request gets its own connection ({@code Connection: close}). */
+    /** @return whether any of the run's requests get their own connection ({@code Connection: close}). */
     public boolean close()
     {
-        return close;
+        for (final SdkStyle s : SdkStyle.values())
+        {
+            if (workload.uses(s) && close(s))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** @return whether bodies are gzip-encoded. */
+    /** @return whether any of the run's bodies are gzip-encoded. */
     public boolean gzip()
     {
-        return gzip;
+        for (final SdkStyle s : SdkStyle.values())
+        {
+            if (workload.uses(s) && gzip(s))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param style an SDK.
+     * @return whether its requests say {@code Connection: close} (the SDK's habit unless {@code --connection}).
+     */
+    public boolean close(final SdkStyle style)
+    {
+        return closeOverride != null ? closeOverride : style.defaultClose();
+    }
+
+    /**
+     * @param style an SDK.
+     * @return whether its bodies are gzip-encoded (the SDK's habit unless {@code --gzip}/{@code --no-gzip}).
+     */
+    public boolean gzip(final SdkStyle style)
+    {
+        return gzipOverride != null ? gzipOverride : style.defaultGzip();
+    }
+
+    /** @return {@code --connection}: true for close, false for keep-alive, null for each SDK's habit. */
+    public Boolean closeOverride()
+    {
+        return closeOverride;
+    }
+
+    /** @return {@code --gzip} (true), {@code --no-gzip} (false), or null for each SDK's habit. */
+    public Boolean gzipOverride()
+    {
+        return gzipOverride;
+    }
+
+    /** @return the project ids, by project index. */
+    public long[] projectIds()
+    {
+        final long[] ids = new long[targets.size()];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = targets.get(i).projectId();
+        }
+        return ids;
     }
 
     /** @return concurrent connections. */
@@ -229,13 +315,35 @@ public final class LoadgenOptions
     /** @return a one-line description of the load. */
     public String describe()
     {
-        return "sdk " + workload.style().name().toLowerCase(Locale.ROOT) + ", " +
-            workload.envelopeKind().name().toLowerCase(Locale.ROOT) + " envelopes" +
-            (workload.envelopeKind() == EnvelopeKind.SESSION ? "" : " (" + workload.entriesPerEnvelope() +
-                " entries × " + workload.sessionsPerEntry() + " sessions)") + ", " +
-            (close ? "Connection: close" : "keep-alive") + (gzip ? ", gzip" : "") + ", " + connections +
-            " connections, " + threads + (threads == 1 ? " thread, " : " threads, ") +
-            (rate > 0 ? "open loop at " + Math.round(rate) + " req/s" : "closed loop");
+        final StringBuilder b = new StringBuilder();
+        if (targets.size() > 1)
+        {
+            b.append(targets.size()).append(" projects ").append(java.util.Arrays.toString(projectIds()))
+                .append(" weighted ").append(java.util.Arrays.toString(workload.projectWeights())).append(", ");
+        }
+        b.append("sdk ").append(workload.describeStyles()).append(", ")
+            .append(workload.envelopeKind().name().toLowerCase(Locale.ROOT)).append(" envelopes");
+        if (workload.envelopeKind() != EnvelopeKind.SESSION)
+        {
+            b.append(" (").append(workload.entriesPerEnvelope()).append(" entries × ")
+                .append(workload.sessionsPerEntry()).append(" sessions")
+                .append(workload.envelopeKind() == EnvelopeKind.MIX ? ", share " + workload.aggregateShare() : "")
+                .append(')');
+        }
+        if (workload.longSessions())
+        {
+            b.append(", sessions of ").append(workload.sessionMinMs() / 1000.0).append("..")
+                .append(workload.sessionMaxMs() / 1000.0).append(" s");
+        }
+        final String connection = closeOverride != null ? (closeOverride ? "Connection: close" : "keep-alive") :
+            close() ? (workload.uses(SdkStyle.NODE) ? "each SDK's connection habit" : "Connection: close") :
+                "keep-alive";
+        b.append(", ").append(connection).append(gzipOverride != null ? (gzipOverride ? ", gzip" : "") :
+            gzip() ? (workload.uses(SdkStyle.NODE) ? ", gzip for java" : ", gzip") : "");
+        b.append(", ").append(connections).append(" connections, ").append(threads)
+            .append(threads == 1 ? " thread, " : " threads, ")
+            .append(rate > 0 ? "open loop at " + Math.round(rate) + " req/s" : "closed loop");
+        return b.toString();
     }
 
     private static void checkName(final String option, final String name, final int maxBytes, final boolean release)

@@ -25,12 +25,19 @@ final class OptionParser
         "target",
         "  --dsn URL               node and key, http://<key>@<host>:<port>/<project> (default " +
             Target.DEFAULT_DSN + ");",
-        "                          the host must be 127.0.0.1, ::1 or localhost",
+        "                          the host must be 127.0.0.1, ::1 or localhost. Repeat it for several projects of one",
+        "                          node (same host and port, one DSN per project): the traffic is split between them",
+        "  --project-weights LIST  with several --dsn: each project's share, in --dsn order, e.g. 3,1,1 (default even)",
         "traffic",
-        "  --sdk java|node         wire format of the SDK imitated (default node)",
+        "  --sdk java|node|java:W,node:W   wire format of the SDK imitated, or a mix of both with weights per session",
+        "                          and aggregate envelope, e.g. java:0.5,node:0.5 (default node)",
         "                            java: X-Sentry-Auth, gzip, Connection: close, item lengths, init update on its",
         "                                  own, crashed/abnormal terminal update sent twice",
         "                            node: key in the query string, chunked, keep-alive, one request per healthy session",
+        "  --session-length MIN..MAX   long sessions: send each session's init update when it starts and its terminal",
+        "                          update (exited, or crashed/abnormal/unhandled/errored per --mix) MIN..MAX seconds",
+        "                          later (uniform), with the same started; e.g. 60..1800. Terminal updates still due",
+        "                          when the run ends are not sent (and not counted). Without it sessions end at once",
         "  --connection keep-alive|close   override the SDK's connection handling",
         "  --gzip | --no-gzip      override the SDK's body encoding",
         "  --envelopes session|sessions|mix   single-session updates, 'sessions' aggregates, or both (default session)",
@@ -72,14 +79,18 @@ final class OptionParser
     private static final String DEFAULT_MIX = "healthy:0.93,errored:0.04,crashed:0.02,abnormal:0.005,unhandled:0.005";
     private static final String DEFAULT_ENVIRONMENTS = "production:0.9,staging:0.1";
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("--dsn", "--sdk", "--connection",
+    private static final Set<String> VALUE_OPTIONS = Set.of("--dsn", "--project-weights", "--sdk",
+        "--session-length", "--connection",
         "--envelopes", "--aggregate-share", "--entries", "--entry-sessions", "--releases", "--zipf", "--release-prefix",
         "--environments", "--users", "--mix", "--connections", "--threads", "--rate", "--duration", "--count",
         "--warmup", "--timeout-ms", "--seed", "--json", "--token", "--org", "--users-tolerance", "--users-exact-below",
         "--run-id");
 
-    String dsn = Target.DEFAULT_DSN;
-    SdkStyle style = SdkStyle.NODE;
+    List<String> dsns = new ArrayList<>();
+    double[] projectWeights;
+    double[] styleWeights;
+    long sessionMinMs = -1;
+    long sessionMaxMs = -1;
     Boolean close;
     Boolean gzip;
     EnvelopeKind envelopes = EnvelopeKind.SESSION;
@@ -153,15 +164,16 @@ final class OptionParser
             switch (a)
             {
                 case "--dsn":
-                    dsn = v;
+                    dsns.add(v);
+                    break;
+                case "--project-weights":
+                    projectWeights = weights(a, v);
                     break;
                 case "--sdk":
-                    style = switch (v)
-                    {
-                        case "java" -> SdkStyle.JAVA;
-                        case "node" -> SdkStyle.NODE;
-                        default -> throw LoadgenOptions.usage("--sdk must be java or node: " + v);
-                    };
+                    styleWeights = parseSdk(v);
+                    break;
+                case "--session-length":
+                    parseSessionLength(v);
                     break;
                 case "--connection":
                     close = switch (v)
@@ -261,6 +273,81 @@ final class OptionParser
         }
         parseEnvironments(environmentsText);
         parseMix(mixText);
+        if (dsns.isEmpty())
+        {
+            dsns.add(Target.DEFAULT_DSN);
+        }
+        if (projectWeights == null)
+        {
+            projectWeights = new double[dsns.size()];
+            Arrays.fill(projectWeights, 1.0);
+        }
+        else if (projectWeights.length != dsns.size())
+        {
+            throw LoadgenOptions.usage("--project-weights needs one weight per --dsn: " + projectWeights.length +
+                " weights, " + dsns.size() + " DSNs");
+        }
+        if (styleWeights == null)
+        {
+            styleWeights = new double[SdkStyle.values().length];
+            styleWeights[SdkStyle.NODE.ordinal()] = 1;
+        }
+    }
+
+    private static double[] parseSdk(final String text) throws LoadgenException
+    {
+        final double[] weights = new double[SdkStyle.values().length];
+        for (final String part : text.split(","))
+        {
+            final String p = part.trim();
+            final int colon = p.indexOf(':');
+            final String name = colon < 0 ? p : p.substring(0, colon);
+            final SdkStyle style = switch (name)
+            {
+                case "java" -> SdkStyle.JAVA;
+                case "node" -> SdkStyle.NODE;
+                default -> throw LoadgenOptions.usage("--sdk must be java, node or a mix such as java:0.5,node:0.5: " +
+                    text);
+            };
+            if (weights[style.ordinal()] != 0)
+            {
+                throw LoadgenOptions.usage("--sdk: " + name + " appears twice: " + text);
+            }
+            weights[style.ordinal()] = colon < 0 ? 1.0 : decimal("--sdk", p.substring(colon + 1), 0, 1e9);
+        }
+        if (Arrays.stream(weights).sum() <= 0)
+        {
+            throw LoadgenOptions.usage("--sdk: at least one weight must be positive: " + text);
+        }
+        return weights;
+    }
+
+    private void parseSessionLength(final String text) throws LoadgenException
+    {
+        final int dots = text.indexOf("..");
+        final double min = decimal("--session-length", dots < 0 ? text : text.substring(0, dots), 0, 86_400);
+        final double max = dots < 0 ? min : decimal("--session-length", text.substring(dots + 2), 0, 86_400);
+        if (max < min)
+        {
+            throw LoadgenOptions.usage("--session-length MIN..MAX needs MIN <= MAX (seconds): " + text);
+        }
+        sessionMinMs = Math.round(min * 1000);
+        sessionMaxMs = Math.round(max * 1000);
+    }
+
+    private static double[] weights(final String option, final String text) throws LoadgenException
+    {
+        final String[] parts = text.split(",");
+        final double[] weights = new double[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            weights[i] = decimal(option, parts[i].trim(), 0, 1e9);
+        }
+        if (Arrays.stream(weights).sum() <= 0)
+        {
+            throw LoadgenOptions.usage(option + ": at least one weight must be positive: " + text);
+        }
+        return weights;
     }
 
     private void parseEnvironments(final String text) throws LoadgenException

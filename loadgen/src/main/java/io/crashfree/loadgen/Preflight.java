@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * One request before the load: an envelope with no items ({@code {}} and a newline), authorized as the run's SDK
- * authorizes. It changes nothing on the node and turns the common mistakes into clear errors before any load is
+ * One request per project and SDK before the load: an envelope with no items ({@code {}} and a newline), authorized
+ * as that SDK authorizes. It changes nothing on the node and turns the common mistakes into clear errors before any load is
  * sent: nothing listening, a wrong address, a key the node does not know, something that is not an ingest endpoint.
  */
 final class Preflight
@@ -33,8 +33,20 @@ final class Preflight
      */
     static void check(final LoadgenOptions options) throws LoadgenException, InterruptedException
     {
-        final Target t = options.target();
-        final SdkStyle style = options.workload().style();
+        for (final Target t : options.targets())
+        {
+            for (final SdkStyle style : SdkStyle.values())
+            {
+                if (options.workload().uses(style))
+                {
+                    check(t, style);
+                }
+            }
+        }
+    }
+
+    private static void check(final Target t, final SdkStyle style) throws LoadgenException, InterruptedException
+    {
         final String client = style.sdkName() + "/" + style.sdkVersion();
         String url = t.baseUrl() + "/api/" + t.projectId() + "/envelope/";
         final HttpRequest.Builder request = HttpRequest.newBuilder().timeout(TIMEOUT)

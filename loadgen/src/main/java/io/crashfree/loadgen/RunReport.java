@@ -38,8 +38,9 @@ public final class RunReport
         final LoadgenOptions o = r.options();
         final GroundTruth t = r.truth();
         final StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "loadgen: %.1f s measured against %s (project %d, %s)%n",
-            r.measuredSeconds(), o.target().baseUrl(), o.target().projectId(), r.transport()));
+        b.append(String.format(Locale.ROOT, "loadgen: %.1f s measured against %s (%s %s, %s)%n",
+            r.measuredSeconds(), o.target().baseUrl(), o.targets().size() == 1 ? "project" : "projects",
+            projects(o), r.transport()));
         b.append("  load       ").append(o.describe()).append('\n');
         b.append(String.format(Locale.ROOT, "  requests   %,d sent, %,d answered 200, %,d other answers%s%n", r.sent(),
             r.ok(), r.rejected(), r.byStatus().isEmpty() ? "" : " " + r.byStatus()));
@@ -60,9 +61,15 @@ public final class RunReport
             o.rate() > 0 ? "from the intended send time, open loop" : "from the send, closed loop" +
                 (o.close() ? ", including the connect" : "")));
         b.append(String.format(Locale.ROOT, "  truth      %,d sessions: healthy %,d, errored %,d, crashed %,d, " +
-            "abnormal %,d, unhandled %,d; %,d distinct users over %d release/environment pairs%n", t.sessions(),
+            "abnormal %,d, unhandled %,d; %,d distinct users over %d %s%n", t.sessions(),
             t.sessions(Outcome.HEALTHY), t.sessions(Outcome.ERRORED), t.sessions(Outcome.CRASHED),
-            t.sessions(Outcome.ABNORMAL), t.sessions(Outcome.UNHANDLED), t.users(), t.keys().size()));
+            t.sessions(Outcome.ABNORMAL), t.sessions(Outcome.UNHANDLED), t.users(), t.keys().size(),
+            o.targets().size() == 1 ? "release/environment pairs" : "project/release/environment keys"));
+        if (o.workload().longSessions())
+        {
+            b.append(String.format(Locale.ROOT, "  sessions   long: %,d terminal updates still due when the run " +
+                "ended were not sent (their sessions count as started, not ended)%n", r.terminalsPending()));
+        }
         return b.toString();
     }
 
@@ -110,7 +117,22 @@ public final class RunReport
             g.writeObjectFieldStart("options");
             g.writeStringField("target", o.target().baseUrl());
             g.writeNumberField("project", o.target().projectId());
-            g.writeStringField("sdk", o.workload().style().name().toLowerCase(Locale.ROOT));
+            g.writeArrayFieldStart("projects");
+            final double[] weights = o.workload().projectWeights();
+            for (int p = 0; p < o.targets().size(); p++)
+            {
+                g.writeStartObject();
+                g.writeNumberField("id", o.targets().get(p).projectId());
+                g.writeNumberField("weight", weights[p]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("sdk", o.workload().describeStyles());
+            if (o.workload().longSessions())
+            {
+                g.writeNumberField("sessionMinSeconds", o.workload().sessionMinMs() / 1000.0);
+                g.writeNumberField("sessionMaxSeconds", o.workload().sessionMaxMs() / 1000.0);
+            }
             g.writeStringField("envelopes", o.workload().envelopeKind().name().toLowerCase(Locale.ROOT));
             g.writeNumberField("entriesPerEnvelope", o.workload().entriesPerEnvelope());
             g.writeNumberField("sessionsPerEntry", o.workload().sessionsPerEntry());
@@ -148,6 +170,7 @@ public final class RunReport
             g.writeNumberField("connectFailures", r.connectFailures());
             g.writeNumberField("timeouts", r.timeouts());
             g.writeNumberField("inDoubt", r.inDoubt());
+            g.writeNumberField("terminalsPending", r.terminalsPending());
             g.writeNumberField("bytesSent", r.bytesSent());
             if (r.firstRejection() != null)
             {
@@ -190,6 +213,7 @@ public final class RunReport
                 for (final Difference d : verify.differences())
                 {
                     g.writeStartObject();
+                    g.writeNumberField("project", d.project());
                     g.writeStringField("release", d.release());
                     g.writeStringField("environment", d.environment());
                     g.writeStringField("status", d.status());
@@ -225,6 +249,7 @@ public final class RunReport
         for (final KeyTruth k : t.keys())
         {
             g.writeStartObject();
+            g.writeNumberField("project", k.project());
             g.writeStringField("release", k.release());
             g.writeStringField("environment", k.environment());
             g.writeNumberField("sessions", k.sessions());
@@ -242,6 +267,16 @@ public final class RunReport
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    static String projects(final LoadgenOptions o)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Target t : o.targets())
+        {
+            b.append(b.length() == 0 ? "" : ", ").append(t.projectId());
+        }
+        return b.toString();
     }
 
     private static String ms(final RunResult r, final double percentile)

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param bytesSent          request bytes written.
  * @param firstRejection     the first non-200 answer, or null.
  * @param firstConnectionError the first connection error, or null.
+ * @param terminalsPending   long sessions' terminal updates still held when the run ended: never sent, not counted.
  * @param latencyNs          latency in nanoseconds over the window (from the intended send time in open loop).
  * @param truth              what the node acknowledged.
  */
@@ -38,7 +39,7 @@ public record RunResult(LoadgenOptions options, String transport, long wallStart
     double measuredSeconds, double requestsPerSecond, double okPerSecond, double sessionsPerSecond, long sent, long ok,
     long rejected, Map<Integer, Long> byStatus, long sessionsOk, long updatesOk, long aggregateEnvelopesOk,
     long connectsOk, long connectFailures, long timeouts, long inDoubt, long bytesSent, String firstRejection,
-    String firstConnectionError, Histogram latencyNs, GroundTruth truth)
+    String firstConnectionError, long terminalsPending, Histogram latencyNs, GroundTruth truth)
 {
     /**
      * @param percentile e.g. 99.0.

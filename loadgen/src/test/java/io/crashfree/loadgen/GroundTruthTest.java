@@ -80,6 +80,34 @@ class GroundTruthTest
     }
 
     @Test
+    void shouldMatchTheNodeForTwoProjectsMixedSdksAggregatesAndLongSessions() throws Exception
+    {
+        try (LocalNode node = LocalNode.start(dataDir, Map.of()))
+        {
+            final String dsn7 = "http://" + LocalNode.KEY_7 + "@127.0.0.1:" + node.node.port() + "/7";
+            final RunResult r = run(node, "--dsn", dsn7, "--project-weights", "1,1", "--sdk", "java:0.5,node:0.5",
+                "--envelopes", "mix", "--aggregate-share", "0.2", "--entries", "10", "--session-length", "0..2",
+                "--rate", "300", "--duration", "4", "--connections", "8");
+            assertTrue(r.ok() > 900 && r.rejected() == 0, "answered 200: " + r.ok() + ", other " + r.byStatus());
+            assertTrue(r.terminalsPending() > 0, "sessions of up to 2 s still open at the end");
+            for (final long project : new long[] {42, 7})
+            {
+                final List<KeyTruth> keys = r.truth().keys(project);
+                assertTrue(keys.size() > 3, "project " + project + " got traffic");
+                long crashed = 0;
+                for (final KeyTruth k : keys)
+                {
+                    crashed += k.crashed();
+                }
+                assertTrue(crashed > 0, "terminal updates arrived for project " + project);
+                final VerifyReport report = Verifier.compare(keys, project, releases(r), node.answer(project, true),
+                    node.answer(project, false), EXACT);
+                assertTrue(report.ok(), "project " + project + ": " + report.text());
+            }
+        }
+    }
+
+    @Test
     void shouldLeaveRejectedRequestsOutOfTheGroundTruth() throws Exception
     {
         // Project 42 may hold 6 names: one environment and 5 releases, so most of 20 releases get 429.
@@ -100,7 +128,7 @@ class GroundTruthTest
         try (LocalNode node = LocalNode.start(dataDir, Map.of()))
         {
             final RunResult r = run(node, "--count", "300", "--connections", "4");
-            final VerifyReport report = Verifier.compare(r.truth(), releases(r), node.answer(7, true),
+            final VerifyReport report = Verifier.compare(r.truth().keys(), 7, releases(r), node.answer(7, true),
                 node.answer(7, false), EXACT);
             assertFalse(report.ok(), report.text());
             long nonZero = 0;
@@ -134,7 +162,7 @@ class GroundTruthTest
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
 
-            final VerifyReport report = Verifier.compare(r.truth(), releases(r), node.answer(42, true),
+            final VerifyReport report = Verifier.compare(r.truth().keys(), 42, releases(r), node.answer(42, true),
                 node.answer(42, false), EXACT);
             assertFalse(report.ok(), report.text());
             final List<String> fields = new ArrayList<>();
@@ -176,7 +204,7 @@ class GroundTruthTest
             assertTrue(truth.sessions(o) > 0 || o == Outcome.UNHANDLED || o == Outcome.ABNORMAL,
                 "the mix produced " + o.statusName() + " sessions");
         }
-        final VerifyReport report = Verifier.compare(truth, releases(r), node.answer(42, true),
+        final VerifyReport report = Verifier.compare(truth.keys(), 42, releases(r), node.answer(42, true),
             node.answer(42, false), EXACT);
         assertTrue(report.ok(), report.text());
         assertTrue(report.checked() >= truth.keys().size() * 12, "all values compared: " + report.checked());

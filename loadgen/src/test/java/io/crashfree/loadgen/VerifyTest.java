@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -56,6 +55,22 @@ class VerifyTest
     }
 
     @Test
+    void shouldVerifyEveryProjectOfAMixedRunWithLongSessions() throws Exception
+    {
+        try (LocalNode node = LocalNode.start(dataDir, Map.of()))
+        {
+            final RunResult r = Loadgen.run(LoadgenOptions.parse(args(node, "--dsn", "http://" + LocalNode.KEY_7 +
+                "@127.0.0.1:" + node.node.port() + "/7", "--project-weights", "3,1", "--sdk", "java:1,node:2",
+                "--envelopes", "mix", "--aggregate-share", "0.2", "--entries", "5", "--session-length", "0.5..2",
+                "--rate", "200", "--duration", "3").toArray(new String[0])), null);
+            final VerifyReport report = Loadgen.verify(r);
+            assertTrue(report.ok(), report.text());
+            assertEquals(r.truth().keys().size() * 12, report.checked(), "both projects' keys compared");
+            assertTrue(r.truth().keys(7).size() > 0 && r.truth().keys(42).size() > 0, "both projects got traffic");
+        }
+    }
+
+    @Test
     void shouldFailVerifyWhenAskingAboutAnotherProject() throws Exception
     {
         try (LocalNode node = LocalNode.start(dataDir, Map.of()))
@@ -64,8 +79,8 @@ class VerifyTest
                 null);
             final SessionsQuery query = new SessionsQuery("127.0.0.1", node.node.port(), "crashfree", LocalNode.TOKEN,
                 Duration.ofSeconds(10));
-            final VerifyReport report = Verifier.verify(r.truth(), new HashSet<>(r.options().workload().releases()),
-                query, 7, r.wallStartMs() - 60_000, r.wallEndMs() + 60_000, UsersTolerance.DEFAULT);
+            final VerifyReport report = Verifier.verify(r.truth().keys(), r.options().workload().releases(), 3, query, 7,
+                r.wallStartMs() - 60_000, r.wallEndMs() + 60_000, UsersTolerance.DEFAULT);
             assertFalse(report.ok(), report.text());
             assertTrue(report.differences().size() > 10, report.text());
         }
@@ -114,9 +129,12 @@ class VerifyTest
         final List<String> args = new ArrayList<>(List.of("--dsn", node.dsn(), "--users", "8", "--releases", "3",
             "--environments", "production,staging,none", "--mix",
             "healthy:0.4,errored:0.2,crashed:0.2,abnormal:0.1,unhandled:0.1", "--connections", "4", "--seed", "7",
-            "--json", "-", "--quiet", "--duration", "30", "--token", LocalNode.TOKEN, "--users-exact-below",
-            "1000000"));
+            "--json", "-", "--quiet", "--token", LocalNode.TOKEN, "--users-exact-below", "1000000"));
         args.addAll(List.of(extra));
+        if (!args.contains("--duration"))
+        {
+            args.addAll(List.of("--duration", "30"));
+        }
         return args;
     }
 }

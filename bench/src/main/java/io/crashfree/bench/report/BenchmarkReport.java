@@ -1,6 +1,7 @@
 package io.crashfree.bench.report;
 
 import io.crashfree.bench.e2e.EndToEndOptions;
+import io.crashfree.bench.soak.SoakOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +101,7 @@ public final class BenchmarkReport
         GeneratedBlocks.replace(read(file), check);
         final EndToEndOptions e2e = options.sections().contains(Section.E2E) ?
             EndToEndSection.e2eOptions(options) : null;
+        final SoakOptions soak = options.sections().contains(Section.SOAK) ? SoakSection.soakOptions(options) : null;
 
         final Map<Section, String> written = new LinkedHashMap<>();
         for (final Section s : options.sections())
@@ -113,6 +115,7 @@ public final class BenchmarkReport
                 case FLUSH -> OneShotSections.flush(options, out);
                 case QUERY_LOAD -> OneShotSections.queryLoad(options, out);
                 case E2E -> EndToEndSection.run(e2e, out);
+                case SOAK -> SoakSection.run(soak, out);
             };
             final String block = block(s, options, machine, body);
             // Read again: the prose may have been edited while the section ran.
@@ -154,6 +157,7 @@ public final class BenchmarkReport
             case FLUSH -> "flushes 1,000 keys instead of 100,000, after a 0.3 s baseline";
             case QUERY_LOAD -> "holds 2 h of data for 5 releases instead of a day for 100, with 1.5 s legs";
             case E2E -> "runs one pair of 1 s legs per scenario, without warm-up";
+            case SOAK -> "probes 8 s and runs 48 s of load with a row every 12 s and sessions of 5..30 s";
         };
     }
 
@@ -173,13 +177,17 @@ public final class BenchmarkReport
         {
             c.append(" --benchmarks '").append(options.benchmarks()).append('\'');
         }
-        if (s == Section.E2E && !options.config().toString().equals(DEFAULT_CONFIG))
+        if ((s == Section.E2E || s == Section.SOAK) && !options.config().toString().equals(DEFAULT_CONFIG))
         {
             c.append(" --config ").append(options.config());
         }
         if (s == Section.E2E && !options.e2eArgs().isEmpty())
         {
             c.append(" --e2e '").append(String.join(" ", options.e2eArgs())).append('\'');
+        }
+        if (s == Section.SOAK && !options.soakArgs().isEmpty())
+        {
+            c.append(" --soak '").append(String.join(" ", options.soakArgs())).append('\'');
         }
         return c.toString();
     }
@@ -193,6 +201,7 @@ public final class BenchmarkReport
             case FLUSH -> OneShotSections.flushCommands(options);
             case QUERY_LOAD -> OneShotSections.queryLoadCommands(options);
             case E2E -> EndToEndSection.commands(options);
+            case SOAK -> SoakSection.commands(options);
         };
     }
 

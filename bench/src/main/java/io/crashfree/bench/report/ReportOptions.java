@@ -19,9 +19,10 @@ import java.util.regex.PatternSyntaxException;
  *                   one-shot child JVMs and the end-to-end node.
  * @param config     the node's configuration file (end-to-end section).
  * @param e2eArgs    further options for the end-to-end section ({@code bin/crashfree bench e2e --help}).
+ * @param soakArgs   further options for the soak section ({@code bin/crashfree bench soak --help}).
  */
 public record ReportOptions(List<Section> sections, boolean quick, Path out, int forks, String benchmarks,
-    Path nodeJar, List<String> jvmFlags, Path config, List<String> e2eArgs)
+    Path nodeJar, List<String> jvmFlags, Path config, List<String> e2eArgs, List<String> soakArgs)
 {
     /** Usage text. */
     public static final String USAGE = String.join("\n",
@@ -35,6 +36,7 @@ public record ReportOptions(List<Section> sections, boolean quick, Path out, int
         "  --forks N            JMH forks per benchmark (default: each benchmark's @Fork; 0 runs in this JVM)",
         "  --benchmarks REGEX   only the JMH benchmarks of the chosen sections that match REGEX",
         "  --e2e \"OPTIONS\"      more options for the end-to-end section (see bin/crashfree bench e2e --help)",
+        "  --soak \"OPTIONS\"     more options for the soak section (see bin/crashfree bench soak --help)",
         "  --node-jar JAR --jvm-flags \"...\" --config FILE   how to start the node (bin/crashfree passes them)");
 
     /**
@@ -53,6 +55,7 @@ public record ReportOptions(List<Section> sections, boolean quick, Path out, int
         List<String> jvmFlags = split(System.getProperty("crashfree.jvm.flags", ""));
         Path config = Path.of("conf/crashfree.properties");
         List<String> e2eArgs = List.of();
+        List<String> soakArgs = List.of();
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -80,15 +83,20 @@ public record ReportOptions(List<Section> sections, boolean quick, Path out, int
                 case "--jvm-flags" -> jvmFlags = split(v);
                 case "--config" -> config = Path.of(v);
                 case "--e2e" -> e2eArgs = split(v);
+                case "--soak" -> soakArgs = split(v);
                 default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
             }
         }
-        if (sections.contains(Section.E2E) && nodeJar == null)
+        for (final Section s : List.of(Section.E2E, Section.SOAK))
         {
-            throw new IllegalArgumentException("--node-jar is required for the e2e section " +
-                "(bin/crashfree bench report passes it)");
+            if (sections.contains(s) && nodeJar == null)
+            {
+                throw new IllegalArgumentException("--node-jar is required for the " + s.id() + " section " +
+                    "(bin/crashfree bench report passes it)");
+            }
         }
-        return new ReportOptions(sections, quick, out, forks, benchmarks, nodeJar, jvmFlags, config, e2eArgs);
+        return new ReportOptions(sections, quick, out, forks, benchmarks, nodeJar, jvmFlags, config, e2eArgs,
+            soakArgs);
     }
 
     private static List<Section> sections(final String list)

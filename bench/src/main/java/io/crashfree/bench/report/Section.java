@@ -19,7 +19,9 @@ public enum Section
     /** The node against a bare Netty server (issue 6), {@code bin/crashfree bench e2e}'s scenarios. */
     E2E("e2e", "end to end, node against bare Netty", null, false),
     /** The sessions query while ingest runs at half its maximum rate (issue 4), a one-shot in a child JVM. */
-    QUERY_LOAD("query-load", "sessions query under ingest load", null, false);
+    QUERY_LOAD("query-load", "sessions query under ingest load", null, false),
+    /** Ten minutes of the realistic workload at half the node's maximum rate (issue 10), {@code bench soak}. */
+    SOAK("soak", "soak at half the maximum rate", null, false);
 
     private final String id;
     private final String title;

@@ -33,6 +33,10 @@ public final class ClientCounters
     public final LongAdder timeouts = new LongAdder();
     /** Requests that got no answer at all (connection lost or timed out): they may or may not have counted. */
     public final LongAdder inDoubt = new LongAdder();
+    /** Long sessions: terminal updates held for later (a repeated send counts again). */
+    public final LongAdder terminalsHeld = new LongAdder();
+    /** Long sessions: held terminal updates taken for sending. */
+    public final LongAdder terminalsTaken = new LongAdder();
     /** Request bytes written (after gzip, with HTTP framing). */
     public final LongAdder bytesSent = new LongAdder();
     /** Answers by status code. */
@@ -43,6 +47,12 @@ public final class ClientCounters
     public final AtomicReference<String> firstConnectionError = new AtomicReference<>();
     /** Set when the node rejected the key (401/403): the run stops. */
     public final AtomicReference<String> authRejection = new AtomicReference<>();
+
+    /** @return terminal updates held and not sent yet (0 without long sessions). */
+    public long terminalsPending()
+    {
+        return terminalsHeld.sum() - terminalsTaken.sum();
+    }
 
     /** @return answers received (any status). */
     public long answered()

@@ -1,19 +1,21 @@
 package io.crashfree.loadgen.http;
 
+import io.crashfree.loadgen.workload.SdkStyle;
 import io.crashfree.loadgen.workload.WorkloadSpec;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * How the client drives the node, validated by the caller.
  *
  * @param host          host name as given (goes in the {@code Host} header).
  * @param address       resolved loopback address to connect to.
- * @param projectId     project id of the ingest path.
- * @param publicKey     the DSN's public key.
- * @param workload      what to send.
- * @param close         {@code Connection: close}: a new connection per request.
- * @param gzip          gzip-encode request bodies.
+ * @param publicKeys    the DSNs' public keys, by project index of the workload.
+ * @param workload      what to send (projects, SDKs, sessions).
+ * @param closeOverride {@code Connection: close} (true) or keep-alive (false) for every request; null = each SDK's
+ *                      habit.
+ * @param gzipOverride  gzip every body (true) or none (false); null = each SDK's habit.
  * @param connections   concurrent connections (each with at most one request in flight).
  * @param threads       client event loops.
  * @param ratePerSecond open loop at this many requests per second over all connections; 0 = closed loop (max rate).
@@ -22,13 +24,42 @@ import java.net.InetSocketAddress;
  * @param seed          seed of the workload's random choices.
  * @param runSalt       differs per run, so session ids never repeat across runs.
  */
-public record ClientSettings(String host, InetSocketAddress address, long projectId, String publicKey,
-    WorkloadSpec workload, boolean close, boolean gzip, int connections, int threads, double ratePerSecond,
+public record ClientSettings(String host, InetSocketAddress address, List<String> publicKeys, WorkloadSpec workload,
+    Boolean closeOverride, Boolean gzipOverride, int connections, int threads, double ratePerSecond,
     long maxRequests, long timeoutMs, long seed, long runSalt)
 {
+    /** Checks there is one key per project. */
+    public ClientSettings
+    {
+        publicKeys = List.copyOf(publicKeys);
+        if (publicKeys.size() != workload.projects())
+        {
+            throw new IllegalArgumentException("one public key per project is needed: " + publicKeys.size() +
+                " keys, " + workload.projects() + " projects");
+        }
+    }
+
     /** @return whether requests are paced at a fixed rate (open loop). */
     public boolean openLoop()
     {
         return ratePerSecond > 0;
+    }
+
+    /**
+     * @param style an SDK.
+     * @return whether its requests carry {@code Connection: close} (the override, else the SDK's habit).
+     */
+    public boolean close(final SdkStyle style)
+    {
+        return closeOverride != null ? closeOverride : style.defaultClose();
+    }
+
+    /**
+     * @param style an SDK.
+     * @return whether its bodies are gzip-encoded (the override, else the SDK's habit).
+     */
+    public boolean gzip(final SdkStyle style)
+    {
+        return gzipOverride != null ? gzipOverride : style.defaultGzip();
     }
 }

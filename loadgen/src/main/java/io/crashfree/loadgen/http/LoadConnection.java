@@ -61,9 +61,13 @@ final class LoadConnection implements Runnable, ChannelFutureListener
 
     /** What the request in flight carries: a session update, or an aggregate batch. */
     final AggregateBatch batch;
+    /** Filled with each due terminal update of a long session (never pooled). */
+    final PlannedSession terminal = PlannedSession.reusable();
     PlannedSession session;
     UpdateSpec update;
     boolean aggregate;
+    /** Whether the request in flight said {@code Connection: close} (its SDK's habit, or the override). */
+    boolean requestClose;
 
     /**
      * @param worker     the owning worker.
@@ -203,7 +207,7 @@ final class LoadConnection implements Runnable, ChannelFutureListener
     private void onHead(final HttpResponse response)
     {
         status = response.status().code();
-        answerKeepAlive = !worker.settings.close() && HttpUtil.isKeepAlive(response);
+        answerKeepAlive = !requestClose && HttpUtil.isKeepAlive(response);
     }
 
     private void onContent(final HttpContent content)

@@ -5,8 +5,10 @@ import io.crashfree.loadgen.truth.UserSets;
 import io.crashfree.loadgen.workload.ByteWriter;
 import io.crashfree.loadgen.workload.EnvelopeWriter;
 import io.crashfree.loadgen.workload.PlannedSession;
+import io.crashfree.loadgen.workload.SdkStyle;
 import io.crashfree.loadgen.workload.SessionPlanner;
 import io.crashfree.loadgen.workload.UpdateSpec;
+import io.crashfree.loadgen.workload.WorkloadSpec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -39,7 +41,10 @@ final class Worker
     private final SessionPlanner planner;
     private final EnvelopeWriter envelopes;
     private final GzipEncoder gzip;
-    private final RequestFramer framer;
+    /** By project index and {@link SdkStyle} ordinal; null for SDKs the run does not imitate. */
+    private final RequestFramer[][] framers;
+    private final boolean[] gzipByStyle;
+    private final boolean[] closeByStyle;
     private final ByteWriter body = new ByteWriter(16 * 1024);
     private final ByteWriter request = new ByteWriter(16 * 1024);
     private final List<LoadConnection> connections = new ArrayList<>();
@@ -60,9 +65,28 @@ final class Worker
         this.planner = new SessionPlanner(settings.workload(), settings.seed() * 31 + index, settings.runSalt(), index,
             Math.max(8, 4 * settings.connections() / settings.threads()));
         this.envelopes = new EnvelopeWriter(settings.workload());
-        this.gzip = settings.gzip() ? new GzipEncoder() : null;
-        this.framer = new RequestFramer(settings.workload().style(), settings.close(), settings.gzip(), settings.host(),
-            settings.address().getPort(), settings.projectId(), settings.publicKey());
+        final WorkloadSpec spec = settings.workload();
+        final int styles = SdkStyle.values().length;
+        this.framers = new RequestFramer[spec.projects()][styles];
+        this.gzipByStyle = new boolean[styles];
+        this.closeByStyle = new boolean[styles];
+        boolean anyGzip = false;
+        for (final SdkStyle style : SdkStyle.values())
+        {
+            if (!spec.uses(style))
+            {
+                continue;
+            }
+            gzipByStyle[style.ordinal()] = settings.gzip(style);
+            closeByStyle[style.ordinal()] = settings.close(style);
+            anyGzip |= settings.gzip(style);
+            for (int p = 0; p < spec.projects(); p++)
+            {
+                framers[p][style.ordinal()] = new RequestFramer(style, settings.close(style), settings.gzip(style),
+                    settings.host(), settings.address().getPort(), spec.projectId(p), settings.publicKeys().get(p));
+            }
+        }
+        this.gzip = anyGzip ? new GzipEncoder() : null;
         this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(settings.timeoutMs());
     }
 
@@ -131,6 +155,8 @@ final class Worker
     ByteBuf nextRequest(final LoadConnection c, final ByteBufAllocator alloc)
     {
         final long nowMs = System.currentTimeMillis();
+        final int project;
+        final SdkStyle style;
         if (planner.nextIsAggregate())
         {
             planner.fill(c.batch, nowMs);
@@ -138,17 +164,34 @@ final class Worker
             c.aggregate = true;
             c.session = null;
             c.update = null;
+            project = c.batch.project();
+            style = c.batch.style();
         }
         else
         {
-            final PlannedSession s = planner.nextSession(nowMs);
+            final PlannedSession s;
+            if (planner.nextDueTerminal(nowMs, c.terminal))
+            {
+                counters.terminalsTaken.increment();
+                s = c.terminal;
+            }
+            else
+            {
+                final int held = planner.pendingTerminals();
+                s = planner.nextSession(nowMs);
+                counters.terminalsHeld.add(planner.pendingTerminals() - held);
+            }
             final UpdateSpec u = s.takeNextUpdate();
             envelopes.writeUpdate(body, s, u, nowMs);
             c.aggregate = false;
             c.session = s;
             c.update = u;
+            project = s.project();
+            style = s.style();
         }
-        if (gzip != null)
+        c.requestClose = closeByStyle[style.ordinal()];
+        final RequestFramer framer = framers[project][style.ordinal()];
+        if (gzipByStyle[style.ordinal()])
         {
             final int length = gzip.encode(body.array(), body.length());
             framer.frame(gzip.output(), 0, length, request);
@@ -204,6 +247,20 @@ final class Worker
         }
         if (!c.aggregate)
         {
+            sessionAnswered(c);
+        }
+    }
+
+    private void sessionAnswered(final LoadConnection c)
+    {
+        if (c.session == c.terminal)
+        {
+            final int held = planner.pendingTerminals();
+            planner.onTerminalAnswered(c.terminal, System.currentTimeMillis());
+            counters.terminalsHeld.add(planner.pendingTerminals() - held);
+        }
+        else
+        {
             planner.onAnswered(c.session);
         }
     }
@@ -223,7 +280,7 @@ final class Worker
         else
         {
             truth.onUpdateInDoubt(c.session);
-            planner.onAnswered(c.session);
+            sessionAnswered(c);
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What the node must answer after a run: one {@link KeyTruth} per (release, environment) pair that received anything,
- * and the range of {@code started} the run's sessions fall in. Built once, after the client threads stopped.
+ * What the node must answer after a run: one {@link KeyTruth} per (project, release, environment) key that received
+ * anything, and the range of {@code started} the run's sessions fall in. Built once, after the client threads stopped.
  */
 public final class GroundTruth
 {
@@ -44,50 +44,64 @@ public final class GroundTruth
             min = Math.min(min, r.minStartedMs());
             max = Math.max(max, r.maxStartedMs());
         }
-        final int environments = spec.environments().size();
         final int[] all = new int[spec.keyCount()];
-        for (int release = 0; release < spec.releases().size(); release++)
+        for (int key = 0; key < spec.keyCount(); key++)
         {
-            for (int environment = 0; environment < environments; environment++)
+            all[key] = key;
+            final long[] c = new long[TruthRecorder.FIELDS];
+            for (final TruthRecorder r : recorders)
             {
-                final int key = spec.key(release, environment);
-                all[key] = key;
-                final long[] c = new long[TruthRecorder.FIELDS];
-                for (final TruthRecorder r : recorders)
+                for (int f = 0; f < TruthRecorder.FIELDS; f++)
                 {
-                    for (int f = 0; f < TruthRecorder.FIELDS; f++)
-                    {
-                        c[f] += r.counter(key, f);
-                    }
+                    c[f] += r.counter(key, f);
                 }
-                final long userCount = users.count(key, UserSets.USERS);
-                boolean any = userCount > 0;
-                for (final long v : c)
-                {
-                    any |= v != 0;
-                }
-                if (!any)
-                {
-                    continue;
-                }
-                keys.add(new KeyTruth(spec.releases().get(release), spec.environments().get(environment),
-                    c[TruthRecorder.INITS] + c[TruthRecorder.AGG_TOTAL],
-                    c[TruthRecorder.ERRORED_SIDS] + c[TruthRecorder.AGG_ERRORS],
-                    c[TruthRecorder.CRASHED_SIDS] + c[TruthRecorder.AGG_CRASHED],
-                    c[TruthRecorder.ABNORMAL_SIDS] + c[TruthRecorder.AGG_ABNORMAL],
-                    c[TruthRecorder.UNHANDLED_SIDS] + c[TruthRecorder.AGG_UNHANDLED],
-                    userCount, users.count(key, UserSets.ERRORED), users.count(key, UserSets.CRASHED),
-                    users.count(key, UserSets.ABNORMAL), users.count(key, UserSets.UNHANDLED),
-                    c[TruthRecorder.DOUBT]));
             }
+            final long userCount = users.count(key, UserSets.USERS);
+            boolean any = userCount > 0;
+            for (final long v : c)
+            {
+                any |= v != 0;
+            }
+            if (!any)
+            {
+                continue;
+            }
+            keys.add(new KeyTruth(spec.projectId(spec.projectOf(key)), spec.releases().get(spec.releaseOf(key)),
+                spec.environments().get(spec.environmentOf(key)),
+                c[TruthRecorder.INITS] + c[TruthRecorder.AGG_TOTAL],
+                c[TruthRecorder.ERRORED_SIDS] + c[TruthRecorder.AGG_ERRORS],
+                c[TruthRecorder.CRASHED_SIDS] + c[TruthRecorder.AGG_CRASHED],
+                c[TruthRecorder.ABNORMAL_SIDS] + c[TruthRecorder.AGG_ABNORMAL],
+                c[TruthRecorder.UNHANDLED_SIDS] + c[TruthRecorder.AGG_UNHANDLED],
+                userCount, users.count(key, UserSets.ERRORED), users.count(key, UserSets.CRASHED),
+                users.count(key, UserSets.ABNORMAL), users.count(key, UserSets.UNHANDLED),
+                c[TruthRecorder.DOUBT]));
         }
         return new GroundTruth(keys, min, max, users.countUnion(all, UserSets.USERS));
     }
 
-    /** @return per (release, environment) pair that received anything, releases in popularity order. */
+    /** @return per (project, release, environment) key that received anything, by project, then releases in
+     *          popularity order. */
     public List<KeyTruth> keys()
     {
         return keys;
+    }
+
+    /**
+     * @param projectId a project id.
+     * @return the keys of that project.
+     */
+    public List<KeyTruth> keys(final long projectId)
+    {
+        final List<KeyTruth> list = new ArrayList<>();
+        for (final KeyTruth k : keys)
+        {
+            if (k.project() == projectId)
+            {
+                list.add(k);
+            }
+        }
+        return list;
     }
 
     /** @return the earliest {@code started} of an answered request, or Long.MAX_VALUE when none was. */

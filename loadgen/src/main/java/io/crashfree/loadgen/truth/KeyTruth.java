@@ -3,9 +3,10 @@ package io.crashfree.loadgen.truth;
 import io.crashfree.loadgen.workload.Outcome;
 
 /**
- * The ground truth of one (release, environment) pair over the whole run, in the sessions API's terms (reference
- * §6.3): {@code sum(session)} per {@code session.status} and distinct users.
+ * The ground truth of one (project, release, environment) key over the whole run, in the sessions API's terms
+ * (reference §6.3): {@code sum(session)} per {@code session.status} and distinct users.
  *
+ * @param project       project id.
  * @param release       release name.
  * @param environment   environment name, or null when the sessions carried none.
  * @param sessions      {@code sum(session)}: init updates plus aggregate totals.
@@ -20,7 +21,7 @@ import io.crashfree.loadgen.workload.Outcome;
  * @param unhandledUsers distinct users with an unhandled end.
  * @param doubt         sessions of requests that got no answer (may or may not have been counted).
  */
-public record KeyTruth(String release, String environment, long sessions, long erroredAll, long crashed, long abnormal,
+public record KeyTruth(long project, String release, String environment, long sessions, long erroredAll, long crashed, long abnormal,
     long unhandled, long users, long erroredUsers, long crashedUsers, long abnormalUsers, long unhandledUsers, long doubt)
 {
     /** @return {@code healthy} = max(0, sessions − errored_all). */

@@ -62,7 +62,7 @@ public final class TruthRecorder
      */
     public void onUpdateAcked(final PlannedSession s, final UpdateSpec update)
     {
-        final int key = spec.key(s.release(), s.environment());
+        final int key = spec.key(s.project(), s.release(), s.environment());
         final int at = key * FIELDS;
         if (update.init())
         {
@@ -105,7 +105,7 @@ public final class TruthRecorder
      */
     public void onUpdateInDoubt(final PlannedSession s)
     {
-        counters[spec.key(s.release(), s.environment()) * FIELDS + DOUBT]++;
+        counters[spec.key(s.project(), s.release(), s.environment()) * FIELDS + DOUBT]++;
         started(s.startedMs());
     }
 
@@ -116,7 +116,7 @@ public final class TruthRecorder
      */
     public void onAggregatesAcked(final AggregateBatch batch)
     {
-        final int key = spec.key(batch.release(), batch.environment());
+        final int key = spec.key(batch.project(), batch.release(), batch.environment());
         final int at = key * FIELDS;
         for (int e = 0, n = batch.entries(); e < n; e++)
         {
@@ -161,7 +161,8 @@ public final class TruthRecorder
      */
     public void onAggregatesInDoubt(final AggregateBatch batch)
     {
-        counters[spec.key(batch.release(), batch.environment()) * FIELDS + DOUBT] += batch.totalSessions();
+        counters[spec.key(batch.project(), batch.release(), batch.environment()) * FIELDS + DOUBT] +=
+            batch.totalSessions();
         if (batch.entries() > 0)
         {
             started(batch.startedMs());

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Compares the ground truth with the node's sessions API. Two queries over the run's time range:
+ * Compares the ground truth with the node's sessions API. Two queries over the run's time range, each asked about the
+ * run's releases in batches that fit one page ({@link SessionsQuery#fetchReleases}), so a group the node leaves out is
+ * missing from the node, never from a cut answer:
  * <ol>
  *   <li>{@code sum(session)} and {@code count_unique(user)} grouped by release, environment and
  *       {@code session.status}: every status's session count must match exactly; crashed, abnormal and unhandled
@@ -40,41 +42,73 @@ public final class Verifier
     }
 
     /**
-     * Queries the node and compares.
+     * Queries the node about each project of the run and compares with that project's keys: both queries restricted
+     * to the run's releases and asked in batches small enough that no answer is cut at the sessions API's page size
+     * ({@link SessionsQuery#fetchReleases}).
      *
-     * @param truth      the run's ground truth.
-     * @param releases   the run's release names (groups of other releases are ignored).
-     * @param query      the sessions API client.
-     * @param projectId  the project the run sent to.
-     * @param fromMs     start of the run's range of {@code started}.
-     * @param toMs       end of it.
-     * @param tolerance  how far user counts may be off.
+     * @param truth        the run's ground truth.
+     * @param releases     the run's release names (groups of other releases are never asked for).
+     * @param environments environments the run sent per release (to size the batches).
+     * @param query        the sessions API client.
+     * @param projectIds   the projects the run sent to.
+     * @param fromMs       start of the run's range of {@code started}.
+     * @param toMs         end of it.
+     * @param tolerance    how far user counts may be off.
+     * @return the report over all projects.
+     * @throws QueryException       when the node cannot be asked.
+     * @throws InterruptedException if interrupted.
+     */
+    public static VerifyReport verify(final GroundTruth truth, final List<String> releases, final int environments,
+        final SessionsQuery query, final long[] projectIds, final long fromMs, final long toMs,
+        final UsersTolerance tolerance) throws QueryException, InterruptedException
+    {
+        final List<VerifyReport> reports = new ArrayList<>();
+        for (final long projectId : projectIds)
+        {
+            reports.add(verify(truth.keys(projectId), releases, environments, query, projectId, fromMs, toMs,
+                tolerance));
+        }
+        return VerifyReport.merge(reports);
+    }
+
+    /**
+     * Queries one project and compares it with the given keys (whatever project they were sent to).
+     *
+     * @param keys         ground-truth keys.
+     * @param releases     the run's release names (groups of other releases are never asked for).
+     * @param environments environments the run sent per release (to size the batches).
+     * @param query        the sessions API client.
+     * @param projectId    the project asked.
+     * @param fromMs       start of the run's range of {@code started}.
+     * @param toMs         end of it.
+     * @param tolerance    how far user counts may be off.
      * @return the report.
      * @throws QueryException       when the node cannot be asked.
      * @throws InterruptedException if interrupted.
      */
-    public static VerifyReport verify(final GroundTruth truth, final Set<String> releases, final SessionsQuery query,
-        final long projectId, final long fromMs, final long toMs, final UsersTolerance tolerance)
-        throws QueryException, InterruptedException
+    public static VerifyReport verify(final List<KeyTruth> keys, final List<String> releases, final int environments,
+        final SessionsQuery query, final long projectId, final long fromMs, final long toMs,
+        final UsersTolerance tolerance) throws QueryException, InterruptedException
     {
-        final SessionsAnswer byStatus = query.fetch(projectId, List.of(SESSIONS, USERS),
-            List.of(RELEASE, ENVIRONMENT, STATUS), fromMs, toMs);
-        final SessionsAnswer byKey = query.fetch(projectId, List.of(SESSIONS, USERS),
-            List.of(RELEASE, ENVIRONMENT), fromMs, toMs);
-        return compare(truth, releases, byStatus, byKey, tolerance);
+        final SessionsAnswer byStatus = query.fetchReleases(projectId, List.of(SESSIONS, USERS),
+            List.of(RELEASE, ENVIRONMENT, STATUS), releases, environments * Outcome.values().length, fromMs, toMs);
+        final SessionsAnswer byKey = query.fetchReleases(projectId, List.of(SESSIONS, USERS),
+            List.of(RELEASE, ENVIRONMENT), releases, environments, fromMs, toMs);
+        return compare(keys, projectId, new HashSet<>(releases), byStatus, byKey, tolerance);
     }
 
     /**
-     * Compares the ground truth with two answers.
+     * Compares ground-truth keys with two answers about one project.
      *
-     * @param truth     the run's ground truth.
+     * @param keys      ground-truth keys.
+     * @param projectId the project the answers are about (named in differences of groups the truth lacks).
      * @param releases  the run's release names.
      * @param byStatus  answer grouped by release, environment and session.status.
      * @param byKey     answer grouped by release and environment.
      * @param tolerance how far user counts may be off.
      * @return the report.
      */
-    public static VerifyReport compare(final GroundTruth truth, final Set<String> releases,
+    public static VerifyReport compare(final List<KeyTruth> keys, final long projectId, final Set<String> releases,
         final SessionsAnswer byStatus, final SessionsAnswer byKey, final UsersTolerance tolerance)
     {
         final List<Difference> differences = new ArrayList<>();
@@ -95,8 +129,8 @@ public final class Verifier
             {
                 if (g.total(SESSIONS) != 0)
                 {
-                    differences.add(new Difference(g.by().get(RELEASE), g.by().get(ENVIRONMENT), status, SESSIONS,
-                        0, g.total(SESSIONS), 0));
+                    differences.add(new Difference(projectId, g.by().get(RELEASE), g.by().get(ENVIRONMENT), status,
+                        SESSIONS, 0, g.total(SESSIONS), 0));
                 }
                 continue;
             }
@@ -113,7 +147,7 @@ public final class Verifier
 
         final Set<List<String>> expectedKeys = new HashSet<>();
         long doubt = 0;
-        for (final KeyTruth k : truth.keys())
+        for (final KeyTruth k : keys)
         {
             doubt += k.doubt();
             final double margin = k.doubt();
@@ -137,8 +171,8 @@ public final class Verifier
             check(differences, k, null, USERS, k.users(), g == null ? 0 : g.total(USERS),
                 tolerance.allowed(k.users()) + margin);
         }
-        unexpected(statusGroups, expectedKeys, differences);
-        unexpected(keyGroups, expectedKeys, differences);
+        unexpected(projectId, statusGroups, expectedKeys, differences);
+        unexpected(projectId, keyGroups, expectedKeys, differences);
         if (doubt > 0)
         {
             notes.add(doubt + " sessions were sent in requests that got no answer; each pair's margin includes its " +
@@ -174,11 +208,12 @@ public final class Verifier
     {
         if (Math.abs(actual - expected) > allowed + 1e-9)
         {
-            differences.add(new Difference(k.release(), k.environment(), status, field, expected, actual, allowed));
+            differences.add(new Difference(k.project(), k.release(), k.environment(), status, field, expected, actual,
+                allowed));
         }
     }
 
-    private static void unexpected(final Map<List<String>, SessionsAnswer.Group> groups,
+    private static void unexpected(final long projectId, final Map<List<String>, SessionsAnswer.Group> groups,
         final Set<List<String>> expected, final List<Difference> differences)
     {
         for (final Map.Entry<List<String>, SessionsAnswer.Group> e : groups.entrySet())
@@ -191,8 +226,8 @@ public final class Verifier
             {
                 if (t.getValue() != null && t.getValue() != 0)
                 {
-                    differences.add(new Difference(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2),
-                        t.getKey(), 0, t.getValue(), 0));
+                    differences.add(new Difference(projectId, e.getKey().get(0), e.getKey().get(1),
+                        e.getKey().get(2), t.getKey(), 0, t.getValue(), 0));
                 }
             }
         }

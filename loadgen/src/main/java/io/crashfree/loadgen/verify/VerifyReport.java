@@ -21,6 +21,26 @@ public record VerifyReport(int checked, List<Difference> differences, int ignore
         notes = Collections.unmodifiableList(notes);
     }
 
+    /**
+     * @param reports reports of parts of one run (one per project).
+     * @return one report with all their values, differences and notes (repeated notes once).
+     */
+    public static VerifyReport merge(final List<VerifyReport> reports)
+    {
+        int checked = 0;
+        int ignored = 0;
+        final List<Difference> differences = new java.util.ArrayList<>();
+        final java.util.Set<String> notes = new java.util.LinkedHashSet<>();
+        for (final VerifyReport r : reports)
+        {
+            checked += r.checked;
+            ignored += r.ignoredGroups;
+            differences.addAll(r.differences);
+            notes.addAll(r.notes);
+        }
+        return new VerifyReport(checked, differences, ignored, new java.util.ArrayList<>(notes));
+    }
+
     /** @return whether the node agreed with the ground truth everywhere. */
     public boolean ok()
     {
@@ -38,7 +58,7 @@ public record VerifyReport(int checked, List<Difference> differences, int ignore
         else if (differences.isEmpty())
         {
             b.append("verify: OK: ").append(checked).append(" values match the ground truth");
-            b.append(" (").append(ignoredGroups).append(" groups of other releases ignored)\n");
+            b.append(ignoredGroups == 0 ? "\n" : " (" + ignoredGroups + " groups of other releases ignored)\n");
         }
         else
         {

@@ -9,6 +9,8 @@ public final class AggregateBatch
 {
     private static final int OUTCOMES = 5;
 
+    int project;
+    SdkStyle style;
     int release;
     int environment;
     long startedMs;
@@ -21,6 +23,18 @@ public final class AggregateBatch
     {
         users = new int[capacity];
         counts = new int[capacity * OUTCOMES];
+    }
+
+    /** @return project index (into the run's projects). */
+    public int project()
+    {
+        return project;
+    }
+
+    /** @return the SDK whose framing the envelope uses. */
+    public SdkStyle style()
+    {
+        return style;
     }
 
     /** @return release index. */
@@ -91,8 +105,11 @@ public final class AggregateBatch
         return sum;
     }
 
-    void clear(final int release, final int environment, final long startedMs)
+    void clear(final int project, final SdkStyle style, final int release, final int environment,
+        final long startedMs)
     {
+        this.project = project;
+        this.style = style;
         this.release = release;
         this.environment = environment;
         this.startedMs = startedMs;

@@ -60,27 +60,26 @@ public final class EnvelopeWriter
     private static final byte[] AGGREGATES_END = ascii("],");
 
     private final WorkloadSpec spec;
-    private final boolean java;
     private final ByteWriter payload = new ByteWriter(1024);
 
-    /** @param spec what is sent (the SDK style, release and environment names). */
+    /** @param spec what is sent (release and environment names). */
     public EnvelopeWriter(final WorkloadSpec spec)
     {
         this.spec = spec;
-        this.java = spec.style() == SdkStyle.JAVA;
     }
 
     /**
      * Writes the envelope of one session update.
      *
      * @param out    receives the envelope (cleared first).
-     * @param s      the session.
+     * @param s      the session (its SDK decides the format).
      * @param update which of its updates.
      * @param nowMs  now: {@code sent_at}, {@code timestamp}, {@code seq} and the duration so far.
      */
     public void writeUpdate(final ByteWriter out, final PlannedSession s, final UpdateSpec update, final long nowMs)
     {
         payload.clear();
+        final boolean java = s.style() == SdkStyle.JAVA;
         if (java)
         {
             javaPayload(s, update, nowMs);
@@ -89,14 +88,14 @@ public final class EnvelopeWriter
         {
             nodePayload(s, update, nowMs);
         }
-        envelope(out, payload, nowMs, false);
+        envelope(out, payload, nowMs, false, java);
     }
 
     /**
      * Writes one {@code sessions} aggregate envelope.
      *
      * @param out   receives the envelope (cleared first).
-     * @param batch the entries.
+     * @param batch the entries (its SDK decides the framing).
      * @param nowMs now ({@code sent_at}).
      */
     public void writeAggregates(final ByteWriter out, final AggregateBatch batch, final long nowMs)
@@ -127,10 +126,11 @@ public final class EnvelopeWriter
         payload.put(AGGREGATES_END).put(ATTRS_FIRST);
         attrsTail(batch.release(), batch.environment());
         payload.put((byte)'}');
-        envelope(out, payload, nowMs, true);
+        envelope(out, payload, nowMs, true, batch.style() == SdkStyle.JAVA);
     }
 
-    private void envelope(final ByteWriter out, final ByteWriter item, final long nowMs, final boolean aggregates)
+    private static void envelope(final ByteWriter out, final ByteWriter item, final long nowMs,
+        final boolean aggregates, final boolean java)
     {
         out.clear();
         if (java)

@@ -10,6 +10,8 @@ package io.crashfree.loadgen.workload;
  */
 public final class PlannedSession
 {
+    int project;
+    SdkStyle style;
     int release;
     int environment;
     int user;
@@ -23,9 +25,34 @@ public final class PlannedSession
     boolean erroredAcked;
     boolean terminalAcked;
     boolean inRing;
+    int sendsLeft;
+    long sequence;
 
     PlannedSession()
     {
+    }
+
+    /**
+     * A session object a connection fills with each due terminal update of a long session
+     * ({@link SessionPlanner#nextDueTerminal}); never pooled.
+     *
+     * @return an empty session.
+     */
+    public static PlannedSession reusable()
+    {
+        return new PlannedSession();
+    }
+
+    /** @return project index (into the run's projects). */
+    public int project()
+    {
+        return project;
+    }
+
+    /** @return the SDK whose wire format this session's updates use. */
+    public SdkStyle style()
+    {
+        return style;
     }
 
     /** @return release index. */

@@ -19,6 +19,8 @@ public enum SdkStyle
      */
     NODE("sentry.javascript.node", "11.12.0", false, false);
 
+    private static final SdkStyle[] VALUES = values();
+
     private final String sdkName;
     private final String sdkVersion;
     private final boolean defaultClose;
@@ -30,6 +32,15 @@ public enum SdkStyle
         this.sdkVersion = sdkVersion;
         this.defaultClose = defaultClose;
         this.defaultGzip = defaultGzip;
+    }
+
+    /**
+     * @param ordinal an ordinal.
+     * @return the style (no array copy, unlike {@code values()}).
+     */
+    public static SdkStyle of(final int ordinal)
+    {
+        return VALUES[ordinal];
     }
 
     /** @return the SDK's name as it appears in {@code sentry_client} and the envelope header. */

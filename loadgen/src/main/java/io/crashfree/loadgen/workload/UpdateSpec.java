@@ -32,7 +32,17 @@ public enum UpdateSpec
     /** Node: an abnormal (ANR) session in one request. */
     NODE_INIT_ABNORMAL(true, false, "abnormal", 0, false, true, true),
     /** Node: an unhandled session in one request. */
-    NODE_INIT_UNHANDLED(true, false, "unhandled", 1, false, true, false);
+    NODE_INIT_UNHANDLED(true, false, "unhandled", 1, false, true, false),
+    /** Node, long session: the init update of a session still running ({@code init: true}, {@code ok}, no errors). */
+    NODE_INIT_OK(true, false, "ok", 0, false, true, false),
+    /** Node, long session: a normal end without errors ({@code init: false}, {@code exited}). */
+    NODE_EXITED(false, true, "exited", 0, false, true, false),
+    /** Node, long session: the crashed end ({@code init: false}, as captured). */
+    NODE_CRASHED(false, true, "crashed", 1, false, true, false),
+    /** Node, long session: the abnormal end (ANR; {@code init: false}, as captured). */
+    NODE_ABNORMAL(false, true, "abnormal", 1, false, true, true),
+    /** Node, long session: the unhandled end ({@code init: false}). */
+    NODE_UNHANDLED(false, true, "unhandled", 1, false, true, false);
 
     private static final UpdateSpec[][] JAVA_PLANS = {
         {JAVA_INIT, JAVA_EXITED},
@@ -48,6 +58,14 @@ public enum UpdateSpec
         {NODE_INIT_ABNORMAL},
         {NODE_INIT_UNHANDLED},
     };
+
+    /** Long sessions ({@code --session-length}): the terminal update by style and outcome. */
+    private static final UpdateSpec[][] TERMINALS = {
+        {JAVA_EXITED, JAVA_EXITED_ERRORS, JAVA_CRASHED, JAVA_ABNORMAL, JAVA_UNHANDLED},
+        {NODE_EXITED, NODE_EXITED_ERRORS, NODE_CRASHED, NODE_ABNORMAL, NODE_UNHANDLED},
+    };
+    private static final UpdateSpec[] JAVA_INIT_ONLY = {JAVA_INIT};
+    private static final UpdateSpec[] NODE_INIT_ONLY = {NODE_INIT_OK};
 
     private final boolean init;
     private final boolean explicitInitFalse;
@@ -79,6 +97,40 @@ public enum UpdateSpec
     public static UpdateSpec[] plan(final SdkStyle style, final Outcome outcome)
     {
         return (style == SdkStyle.JAVA ? JAVA_PLANS : NODE_PLANS)[outcome.ordinal()];
+    }
+
+    /**
+     * Long sessions ({@code --session-length}): the session's first request is its init update alone; its end is
+     * sent later ({@link #terminal}).
+     *
+     * @param style the SDK.
+     * @return the updates sent at the session's start (shared; do not modify).
+     */
+    public static UpdateSpec[] initOnly(final SdkStyle style)
+    {
+        return style == SdkStyle.JAVA ? JAVA_INIT_ONLY : NODE_INIT_ONLY;
+    }
+
+    /**
+     * @param style   the SDK.
+     * @param outcome how the session ends.
+     * @return the update that ends a long session: exited (with errors for an errored session), crashed, abnormal or
+     *         unhandled.
+     */
+    public static UpdateSpec terminal(final SdkStyle style, final Outcome outcome)
+    {
+        return TERMINALS[style == SdkStyle.JAVA ? 0 : 1][outcome.ordinal()];
+    }
+
+    /**
+     * @param style   the SDK.
+     * @param outcome how the session ends.
+     * @return how many times the SDK sends a long session's terminal update: 2 for the Java SDK's crashed, abnormal and
+     *         unhandled ends (with the event, and at session end), else 1.
+     */
+    public static int terminalSends(final SdkStyle style, final Outcome outcome)
+    {
+        return style == SdkStyle.JAVA && outcome.ordinal() >= Outcome.CRASHED.ordinal() ? 2 : 1;
     }
 
     /** @return whether this is the session's init update ({@code init: true}): it counts one session. */

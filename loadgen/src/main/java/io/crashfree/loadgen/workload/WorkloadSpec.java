@@ -5,9 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a run sends, validated: releases (drawn from a Zipf distribution, rank 0 the most popular), environments (with
- * weights; a null name means the attribute is left out), a user population, the outcome mix, the SDK's style and the
- * kind of envelopes. Immutable and shared by every client thread.
+ * What a run sends, validated: projects (with weights), releases (drawn from a Zipf distribution, rank 0 the most
+ * popular), environments (with weights; a null name means the attribute is left out), a user population, the outcome
+ * mix, the SDKs imitated (with weights), the kind of envelopes, and optionally long sessions whose end is sent minutes
+ * after their start. Immutable and shared by every client thread; the {@code with…} methods return changed copies.
+ * <p>
+ * Keys of the ground truth are (project, release, environment), numbered {@link #key}.
  */
 public final class WorkloadSpec
 {
@@ -16,6 +19,11 @@ public final class WorkloadSpec
     /** Length of every {@code did}: {@code user-} and 10 digits, so envelope sizes do not depend on who. */
     public static final int DID_LENGTH = 15;
 
+    private final long[] projectIds;
+    private final double[] projectWeights;
+    private final double[] styleWeights;
+    private final long sessionMinMs;
+    private final long sessionMaxMs;
     private final List<String> releases;
     private final byte[][] releaseBytes;
     private final double zipfExponent;
@@ -96,10 +104,110 @@ public final class WorkloadSpec
             envelopeKind == EnvelopeKind.SESSIONS ? 1.0 : 0.0;
         this.entriesPerEnvelope = entriesPerEnvelope;
         this.sessionsPerEntry = sessionsPerEntry;
+        this.projectIds = new long[] {1};
+        this.projectWeights = new double[] {1};
+        this.styleWeights = new double[SdkStyle.values().length];
+        this.styleWeights[style.ordinal()] = 1;
+        this.sessionMinMs = -1;
+        this.sessionMaxMs = -1;
         // Built once here only to validate the exponent and weights; each client thread builds its own samplers.
         new Zipf(releases.size(), zipfExponent);
         new WeightedChoice(environmentWeights);
         new WeightedChoice(outcomeWeights);
+    }
+
+    private WorkloadSpec(final WorkloadSpec base, final long[] projectIds, final double[] projectWeights,
+        final double[] styleWeights, final long sessionMinMs, final long sessionMaxMs)
+    {
+        this.releases = base.releases;
+        this.releaseBytes = base.releaseBytes;
+        this.zipfExponent = base.zipfExponent;
+        this.environments = base.environments;
+        this.environmentBytes = base.environmentBytes;
+        this.environmentWeights = base.environmentWeights;
+        this.users = base.users;
+        this.outcomeWeights = base.outcomeWeights;
+        this.envelopeKind = base.envelopeKind;
+        this.aggregateShare = base.aggregateShare;
+        this.entriesPerEnvelope = base.entriesPerEnvelope;
+        this.sessionsPerEntry = base.sessionsPerEntry;
+        this.projectIds = projectIds.clone();
+        this.projectWeights = projectWeights.clone();
+        this.styleWeights = styleWeights.clone();
+        this.sessionMinMs = sessionMinMs;
+        this.sessionMaxMs = sessionMaxMs;
+        this.style = firstStyle(styleWeights);
+        new WeightedChoice(projectWeights);
+        new WeightedChoice(styleWeights);
+        Math.multiplyExact(Math.multiplyExact(projectIds.length, releases.size()), environments.size());
+    }
+
+    /**
+     * @param ids     project ids the run sends to (the DSNs' projects), each once.
+     * @param weights one weight per project: its share of the traffic.
+     * @return a copy sending to these projects.
+     */
+    public WorkloadSpec withProjects(final long[] ids, final double[] weights)
+    {
+        if (ids.length == 0 || ids.length != weights.length)
+        {
+            throw new IllegalArgumentException("one weight per project is needed");
+        }
+        for (int i = 0; i < ids.length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (ids[i] == ids[j])
+                {
+                    throw new IllegalArgumentException("project " + ids[i] + " appears twice");
+                }
+            }
+        }
+        return new WorkloadSpec(this, ids, weights, styleWeights, sessionMinMs, sessionMaxMs);
+    }
+
+    /**
+     * @param weights one weight per {@link SdkStyle}, in declaration order: each SDK's share of the sessions and
+     *                aggregate envelopes.
+     * @return a copy imitating these SDKs.
+     */
+    public WorkloadSpec withStyles(final double[] weights)
+    {
+        if (weights.length != SdkStyle.values().length)
+        {
+            throw new IllegalArgumentException("one weight per SDK style is needed");
+        }
+        return new WorkloadSpec(this, projectIds, projectWeights, weights, sessionMinMs, sessionMaxMs);
+    }
+
+    /**
+     * Long sessions: each session's init update is sent when it starts and its terminal update a uniformly drawn
+     * {@code minMs..maxMs} later, both with the same {@code started}.
+     *
+     * @param minMs shortest session, milliseconds (at least 0).
+     * @param maxMs longest session, milliseconds (at least {@code minMs}).
+     * @return a copy with long sessions.
+     */
+    public WorkloadSpec withSessionLength(final long minMs, final long maxMs)
+    {
+        if (minMs < 0 || maxMs < minMs)
+        {
+            throw new IllegalArgumentException("session length must be 0 <= min <= max: " + minMs + ".." + maxMs);
+        }
+        return new WorkloadSpec(this, projectIds, projectWeights, styleWeights, minMs, maxMs);
+    }
+
+    private static SdkStyle firstStyle(final double[] weights)
+    {
+        SdkStyle best = SdkStyle.values()[0];
+        for (final SdkStyle s : SdkStyle.values())
+        {
+            if (weights[s.ordinal()] > weights[best.ordinal()])
+            {
+                best = s;
+            }
+        }
+        return best;
     }
 
     /** @return release names, most popular first. */
@@ -156,10 +264,87 @@ public final class WorkloadSpec
         return outcomeWeights.clone();
     }
 
-    /** @return the SDK whose wire format is imitated. */
+    /** @return the SDK with the largest share (the only one, unless {@link #withStyles} mixed them). */
     public SdkStyle style()
     {
         return style;
+    }
+
+    /** @return a copy of the SDK weights, by {@link SdkStyle} ordinal. */
+    public double[] styleWeights()
+    {
+        return styleWeights.clone();
+    }
+
+    /**
+     * @param style an SDK.
+     * @return whether the run sends any of its traffic.
+     */
+    public boolean uses(final SdkStyle style)
+    {
+        return styleWeights[style.ordinal()] > 0;
+    }
+
+    /** @return the SDK mix as the command line writes it: {@code node}, or {@code java:0.5,node:0.5}. */
+    public String describeStyles()
+    {
+        final StringBuilder b = new StringBuilder();
+        int used = 0;
+        for (final SdkStyle s : SdkStyle.values())
+        {
+            used += uses(s) ? 1 : 0;
+        }
+        for (final SdkStyle s : SdkStyle.values())
+        {
+            if (uses(s))
+            {
+                b.append(b.length() == 0 ? "" : ",").append(s.name().toLowerCase(java.util.Locale.ROOT));
+                if (used > 1)
+                {
+                    b.append(':').append(styleWeights[s.ordinal()]);
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** @return how many projects the run sends to. */
+    public int projects()
+    {
+        return projectIds.length;
+    }
+
+    /**
+     * @param index project index.
+     * @return its project id.
+     */
+    public long projectId(final int index)
+    {
+        return projectIds[index];
+    }
+
+    /** @return a copy of the project weights, by project index. */
+    public double[] projectWeights()
+    {
+        return projectWeights.clone();
+    }
+
+    /** @return whether sessions are long: init now, terminal update later ({@link #withSessionLength}). */
+    public boolean longSessions()
+    {
+        return sessionMinMs >= 0;
+    }
+
+    /** @return the shortest long session in milliseconds, or -1 when sessions are not long. */
+    public long sessionMinMs()
+    {
+        return sessionMinMs;
+    }
+
+    /** @return the longest long session in milliseconds, or -1 when sessions are not long. */
+    public long sessionMaxMs()
+    {
+        return sessionMaxMs;
     }
 
     /** @return which envelopes are sent. */
@@ -186,27 +371,57 @@ public final class WorkloadSpec
         return sessionsPerEntry;
     }
 
-    /** @return number of (release, environment) keys: releases × environments. */
+    /** @return number of (project, release, environment) keys: projects × releases × environments. */
     public int keyCount()
     {
-        return releases.size() * environments.size();
+        return projectIds.length * releases.size() * environments.size();
     }
 
     /**
+     * @param project     project index.
      * @param release     release index.
      * @param environment environment index.
-     * @return the key index of the pair.
+     * @return the key index of the triple.
      */
-    public int key(final int release, final int environment)
+    public int key(final int project, final int release, final int environment)
     {
-        return release * environments.size() + environment;
+        return (project * releases.size() + release) * environments.size() + environment;
+    }
+
+    /**
+     * @param key a key index.
+     * @return its project index.
+     */
+    public int projectOf(final int key)
+    {
+        return key / (releases.size() * environments.size());
+    }
+
+    /**
+     * @param key a key index.
+     * @return its release index.
+     */
+    public int releaseOf(final int key)
+    {
+        return key / environments.size() % releases.size();
+    }
+
+    /**
+     * @param key a key index.
+     * @return its environment index.
+     */
+    public int environmentOf(final int key)
+    {
+        return key % environments.size();
     }
 
     @Override
     public String toString()
     {
-        return "releases=" + releases.size() + " zipf=" + zipfExponent + " environments=" + environments +
+        return "projects=" + Arrays.toString(projectIds) + " weights=" + Arrays.toString(projectWeights) +
+            " releases=" + releases.size() + " zipf=" + zipfExponent + " environments=" + environments +
             " weights=" + Arrays.toString(environmentWeights) + " users=" + users + " mix=" +
-            Arrays.toString(outcomeWeights) + " style=" + style + " envelopes=" + envelopeKind;
+            Arrays.toString(outcomeWeights) + " sdk=" + describeStyles() + " envelopes=" + envelopeKind +
+            (longSessions() ? " session=" + sessionMinMs + ".." + sessionMaxMs + "ms" : "");
     }
 }

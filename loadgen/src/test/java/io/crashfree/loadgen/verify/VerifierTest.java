@@ -53,7 +53,7 @@ class VerifierTest
         {
             @SuppressWarnings("unchecked")
             final UnaryOperator<List<SessionsAnswer.Group>> change = (UnaryOperator<List<SessionsAnswer.Group>>)row[1];
-            final VerifyReport report = Verifier.compare(truth, Set.of(REL),
+            final VerifyReport report = Verifier.compare(truth.keys(), 1, Set.of(REL),
                 new SessionsAnswer(change.apply(answer(truth, true))),
                 new SessionsAnswer(change.apply(answer(truth, false))), UsersTolerance.DEFAULT);
             assertEquals(row[2], report.ok(), row[0] + ": " + report.text());
@@ -73,12 +73,12 @@ class VerifierTest
     void shouldWidenTheMarginBySessionsInDoubt()
     {
         final GroundTruth truth = truth(1000, 3);
-        final VerifyReport within = Verifier.compare(truth, Set.of(REL),
+        final VerifyReport within = Verifier.compare(truth.keys(), 1, Set.of(REL),
             new SessionsAnswer(set("crashed", "sum(session)", +3).apply(answer(truth, true))),
             new SessionsAnswer(answer(truth, false)), UsersTolerance.DEFAULT);
         assertTrue(within.ok(), within.text());
         assertFalse(within.notes().isEmpty(), "the doubt is mentioned");
-        final VerifyReport beyond = Verifier.compare(truth, Set.of(REL),
+        final VerifyReport beyond = Verifier.compare(truth.keys(), 1, Set.of(REL),
             new SessionsAnswer(set("crashed", "sum(session)", +4).apply(answer(truth, true))),
             new SessionsAnswer(answer(truth, false)), UsersTolerance.DEFAULT);
         assertFalse(beyond.ok(), beyond.text());
@@ -90,7 +90,7 @@ class VerifierTest
         final WorkloadSpec spec = spec();
         final GroundTruth empty = GroundTruth.merge(spec, List.of(new TruthRecorder(spec, new UserSets(1, 1000))),
             new UserSets(1, 1000));
-        final VerifyReport report = Verifier.compare(empty, Set.of(REL), new SessionsAnswer(List.of()),
+        final VerifyReport report = Verifier.compare(empty.keys(), 1, Set.of(REL), new SessionsAnswer(List.of()),
             new SessionsAnswer(List.of()), UsersTolerance.DEFAULT);
         assertFalse(report.ok(), "nothing compared is not a pass");
     }
@@ -114,6 +114,43 @@ class VerifierTest
         assertEquals("http://127.0.0.1:9400/api/0/organizations/crashfree/sessions/?project=1&field=sum(session)" +
             "&field=count_unique(user)&groupBy=release&groupBy=environment&groupBy=session.status" +
             "&start=2026-11-25T11:00:00Z&end=2026-11-25T12:00:00Z&interval=1h&includeSeries=0", url);
+    }
+
+    @Test
+    void shouldBatchReleasesSoThatEveryGroupFitsInOnePage()
+    {
+        final long hour = 3_600_000L;
+        assertEquals(5000, SessionsQuery.pageGroups(10 * hour + 5, 10 * hour + 600_000), "one hour: 5000 groups");
+        assertEquals(2500, SessionsQuery.pageGroups(10 * hour + 5, 11 * hour + 5), "two hours: 5000 / 2");
+        final List<String> releases = new ArrayList<>();
+        for (int i = 0; i < 1000; i++)
+        {
+            releases.add("app@1." + i);
+        }
+        releases.add("odd,name@1");
+        final List<List<String>> batches = SessionsQuery.batches(releases, 166);
+        int total = 0;
+        for (final List<String> b : batches)
+        {
+            assertTrue(b.size() <= 166, "at most the groups of one page: " + b.size());
+            total += b.size();
+        }
+        assertEquals(releases.size(), total, "every release asked about once");
+        assertTrue(batches.contains(List.of("odd,name@1")), "a name with a comma goes alone");
+        assertEquals("release:\"odd,name@1\"", SessionsQuery.releaseSearch(List.of("odd,name@1")));
+        assertEquals("release:[a@1,b@2]", SessionsQuery.releaseSearch(List.of("a@1", "b@2")));
+        final List<String> longNames = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            longNames.add("x".repeat(190) + i);
+        }
+        for (final List<String> b : SessionsQuery.batches(longNames, 1000))
+        {
+            assertTrue(String.join(",", b).length() < 3100, "the request line stays short: " + b.size());
+        }
+        final SessionsQuery q = new SessionsQuery("127.0.0.1", 9400, "crashfree", "t", java.time.Duration.ofSeconds(1));
+        assertTrue(q.url(1, List.of("sum(session)"), List.of("release"), 0, 1, "release:[a@1,b@2]", 2500)
+            .endsWith("&includeSeries=0&query=release:%5Ba@1,b@2%5D&per_page=2500"));
     }
 
     /** Sessions of one release without environment from one-session aggregate entries, users drawn from 500. */
