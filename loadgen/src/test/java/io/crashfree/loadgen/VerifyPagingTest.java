@@ -31,7 +31,7 @@ class VerifyPagingTest
     @Test
     void shouldVerifyARunWithMoreGroupsThanOnePage() throws Exception
     {
-        try (LocalNode node = LocalNode.start(dataDir, Map.of("aggregation.live.capacity", "8192",
+        try (LocalNode node = LocalNode.start(dataDir, Map.of("aggregation.live.memory.megabytes", "32",
             "aggregation.names.capacity", "2048")))
         {
             final RunResult r = Loadgen.run(LoadgenOptions.parse("--dsn", node.dsn(), "--sdk", "node", "--releases",
