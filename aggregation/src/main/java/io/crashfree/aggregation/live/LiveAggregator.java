@@ -187,10 +187,13 @@ public final class LiveAggregator implements SessionSink
     private int registerNames(final long project, final SessionAttributes attrs, final long nowMs,
         final NameCache cache)
     {
-        int r = register(project, NameTable.KIND_RELEASE, attrs.release(), nowMs, cache);
-        if (r == FOLDED && attrs.environment().isPresent())
+        final long release = NameTable.hash(attrs.release());
+        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
+        attrs.nameHashes(release, environment);
+        int r = register(project, NameTable.KIND_RELEASE, release, attrs.release(), nowMs, cache);
+        if (r == FOLDED && environment != 0)
         {
-            r = register(project, NameTable.KIND_ENVIRONMENT, attrs.environment(), nowMs, cache);
+            r = register(project, NameTable.KIND_ENVIRONMENT, environment, attrs.environment(), nowMs, cache);
         }
         return r;
     }
@@ -281,9 +284,9 @@ public final class LiveAggregator implements SessionSink
         {
             return true;
         }
-        final SessionAttributes attrs = u.attributes();
-        final long release = NameTable.hash(attrs.release());
-        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
+        final SessionAttributes attrs = u.attributes(); // names registered (and hashed) before the fold
+        final long release = attrs.releaseHash();
+        final long environment = attrs.environmentHash();
         final long bucketSec = Math.floorDiv(startedMs, bucketWidthMs) * bucketWidthMs / 1000;
         final int off = table.acquire(project, release, environment, bucketSec);
         if (off < 0)
@@ -407,9 +410,9 @@ public final class LiveAggregator implements SessionSink
     private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs)
     {
         boolean complete = true;
-        final SessionAttributes attrs = item.attributes();
-        final long release = NameTable.hash(attrs.release());
-        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
+        final SessionAttributes attrs = item.attributes(); // names registered (and hashed) before the fold
+        final long release = attrs.releaseHash();
+        final long environment = attrs.environmentHash();
         for (int i = 0, n = item.entryCount(); i < n; i++)
         {
             final AggregateEntry e = item.entry(i);
@@ -462,10 +465,9 @@ public final class LiveAggregator implements SessionSink
         return complete;
     }
 
-    private int register(final long project, final int kind, final Utf8Text name, final long nowMs,
+    private int register(final long project, final int kind, final long hash, final Utf8Text name, final long nowMs,
         final NameCache cache)
     {
-        final long hash = NameTable.hash(name);
         if (!cache.isFresh(project, kind, hash, nowMs))
         {
             final NameTable.Registration r = names.register(project, kind, hash, name, nowMs);

@@ -19,6 +19,8 @@ public final class SessionAttributes
     private final Utf8Text environment = new Utf8Text(ENVIRONMENT_CAPACITY_BYTES);
     private final Utf8Text ipAddress = new Utf8Text(IP_ADDRESS_CAPACITY_BYTES);
     private final Utf8Text userAgent = new Utf8Text(USER_AGENT_CAPACITY_BYTES);
+    private long releaseHash;
+    private long environmentHash;
 
     /** Clears every attribute. */
     public void reset()
@@ -27,6 +29,33 @@ public final class SessionAttributes
         environment.clear();
         ipAddress.clear();
         userAgent.clear();
+        releaseHash = 0;
+        environmentHash = 0;
+    }
+
+    /**
+     * Remembers the hashes of the release and environment names, computed once by the sink when it registers them
+     * and read again when it folds (a name is hashed once per session, not twice).
+     *
+     * @param releaseHash     the release name's hash.
+     * @param environmentHash the environment name's hash, 0 for none.
+     */
+    public void nameHashes(final long releaseHash, final long environmentHash)
+    {
+        this.releaseHash = releaseHash;
+        this.environmentHash = environmentHash;
+    }
+
+    /** @return the release hash set by {@link #nameHashes}. */
+    public long releaseHash()
+    {
+        return releaseHash;
+    }
+
+    /** @return the environment hash set by {@link #nameHashes} (0 for none). */
+    public long environmentHash()
+    {
+        return environmentHash;
     }
 
     /** Copies another instance's attributes into this one. */
@@ -36,6 +65,8 @@ public final class SessionAttributes
         environment.copyFrom(other.environment);
         ipAddress.copyFrom(other.ipAddress);
         userAgent.copyFrom(other.userAgent);
+        releaseHash = other.releaseHash;
+        environmentHash = other.environmentHash;
     }
 
     /** @return {@code attrs.release} (required by the protocol). */
