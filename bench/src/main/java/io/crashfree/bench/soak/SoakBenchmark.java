@@ -338,6 +338,9 @@ public final class SoakBenchmark
         return keys;
     }
 
+    /** The node's heap in the soak: room for the query cache and the flusher's merges beside a 1 GiB live budget. */
+    static final String NODE_HEAP = "1536m";
+
     private BenchTarget startNode(final NodeConfig config, final Map<String, String> overrides, final Path dataDir)
         throws IOException, InterruptedException
     {
@@ -348,6 +351,9 @@ public final class SoakBenchmark
         }
         final List<String> jvm = new ArrayList<>(options.nodeJvmFlags());
         jvm.add("-XX:+UseZGC");
+        // An explicit heap, as a deployment sets one: without it the JVM may take a quarter of the machine and the
+        // node's RSS grows with garbage the collector has no reason to reclaim early (CRASHFREE_SOAK_NODE_HEAP).
+        jvm.add("-Xmx" + System.getenv().getOrDefault("CRASHFREE_SOAK_NODE_HEAP", NODE_HEAP));
         final List<String> main = new ArrayList<>(List.of("-jar", options.nodeJar().toAbsolutePath().toString(),
             "--config", options.config().toAbsolutePath().toString()));
         for (final Map.Entry<String, String> e : overrides.entrySet())
@@ -355,7 +361,8 @@ public final class SoakBenchmark
             main.add("--set");
             main.add(e.getKey() + "=" + e.getValue());
         }
-        return ChildJvm.start("node", "Crashfree node, child JVM with ZGC and the node's JVM flags, the default " +
+        return ChildJvm.start("node", "Crashfree node, child JVM with ZGC, -Xmx" +
+            System.getenv().getOrDefault("CRASHFREE_SOAK_NODE_HEAP", NODE_HEAP) + " and the node's JVM flags, the default " +
             "configuration of " + options.config() + " plus " + options.projects() + " projects, data in " + dataDir,
             jvm, main, Path.of("").toAbsolutePath());
     }
