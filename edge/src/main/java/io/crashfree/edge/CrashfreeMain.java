@@ -4,6 +4,8 @@ import io.crashfree.edge.config.ConfigException;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
 import io.netty.util.ResourceLeakDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,9 +15,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code crashfree [--config FILE] [--set key=value]...} starts a node and runs until SIGTERM/SIGINT.
+ * <p>
+ * Everything the node says goes through SLF4J (slf4j-simple, configured by {@code simplelogger.properties}: ISO-8601
+ * timestamps and the thread, on standard output), Chronicle's and Netty's messages included. Every thread's uncaught
+ * failure reaches the node's {@link ErrorLog}.
  */
 public final class CrashfreeMain
 {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashfreeMain.class);
+
     private CrashfreeMain()
     {
     }
@@ -32,6 +40,9 @@ public final class CrashfreeMain
         // JFR). Set before any buffer class loads; an explicit -D on the command line wins.
         defaultProperty("io.netty.buffer.checkAccessible", "false");
         defaultProperty("io.netty.buffer.checkBounds", "false");
+        // Until the node (and its error log) exists, a thread that dies is at least logged.
+        Thread.setDefaultUncaughtExceptionHandler((thread, ex) ->
+            LOG.error("thread {} stopped: {}", thread.getName(), ex.toString(), ex));
         if (System.getProperty("io.netty.leakDetection.level") == null)
         {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
@@ -87,6 +98,7 @@ public final class CrashfreeMain
                 ", edge.http.port=" + config.httpPort() + "; data in node.data.dir=" + config.dataDir() + ")");
             return;
         }
+        Thread.setDefaultUncaughtExceptionHandler(node.errors()::onUncaught);
 
         if (configFile != null)
         {
@@ -98,29 +110,29 @@ public final class CrashfreeMain
             // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close files, exit 0.
             node.close();
             stopped.countDown();
-            System.out.println("crashfree: stopped");
+            LOG.info("stopped");
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }, "crashfree-shutdown"));
 
-        System.out.println("crashfree: listening on http://" + config.httpHost() + ":" + node.port() + " (" +
-            node.transport() + "), data in " + config.dataDir().toAbsolutePath().normalize());
-        for (final String dsn : node.dsns())
+        for (final StartupBanner.Line line : StartupBanner.lines(config, node.address(), node.transport(),
+            Runtime.getRuntime().maxMemory()))
         {
-            System.out.println("crashfree: DSN " + dsn);
-        }
-        if (!config.queryTokens().isEmpty())
-        {
-            System.out.println("crashfree: read API: curl -H 'Authorization: Bearer " + config.queryTokens().get(0) +
-                "' 'http://" + config.httpHost() + ":" + node.port() +
-                "/api/0/organizations/crashfree/sessions/?field=sum(session)&groupBy=release&statsPeriod=24h'");
+            if (line.warning())
+            {
+                LOG.warn(line.text());
+            }
+            else
+            {
+                LOG.info(line.text());
+            }
         }
         stopped.await();
     }
 
     private static void fail(final String message)
     {
-        System.err.println("crashfree: " + message);
+        LOG.error(message);
         System.exit(2);
     }
 

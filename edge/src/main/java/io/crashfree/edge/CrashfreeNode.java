@@ -10,6 +10,8 @@ import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +27,8 @@ import java.util.Map;
  */
 public final class CrashfreeNode implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashfreeNode.class);
+
     private final NodeConfig config;
     private final IngestCounters counters = new IngestCounters();
     private final ErrorLog errors = new ErrorLog();
@@ -151,22 +153,6 @@ public final class CrashfreeNode implements AutoCloseable
         return config;
     }
 
-    /** @return one ready-to-use DSN per project key, for the start-up banner. */
-    public List<String> dsns()
-    {
-        final List<String> dsns = new ArrayList<>();
-        final String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
-        for (final ProjectConfig p : config.projects())
-        {
-            for (final String key : p.publicKeys())
-            {
-                dsns.add("http://" + key + "@" + host + ":" + port() + "/" + p.id() + "  (project " + p.id() + ", " +
-                    p.name() + ")");
-            }
-        }
-        return dsns;
-    }
-
     /**
      * Replaces the validation and inbound filter settings while the node runs; a bad setting is rejected and the old
      * settings stay in force.
@@ -220,13 +206,19 @@ public final class CrashfreeNode implements AutoCloseable
                     try
                     {
                         final String problem = reloadFilters(ConfigLoader.filterValues(file));
-                        System.out.println(problem == null ? "crashfree: filter settings reloaded from " + file :
-                            "crashfree: filter settings rejected, the old settings stay in force: " + problem);
+                        if (problem == null)
+                        {
+                            LOG.info("filter settings reloaded from {}", file);
+                        }
+                        else
+                        {
+                            LOG.warn("filter settings rejected, the old settings stay in force: {}", problem);
+                        }
                     }
                     catch (final RuntimeException ex)
                     {
                         metrics.onFilterReloadRejected();
-                        System.out.println("crashfree: cannot reload " + file + ": " + ex.getMessage());
+                        LOG.warn("cannot reload {}: {}", file, ex.getMessage());
                     }
                 }
             }
