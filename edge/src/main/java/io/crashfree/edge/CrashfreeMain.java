@@ -14,14 +14,30 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Command line: {@code crashfree [--config FILE] [--set key=value]...} starts a node and runs until SIGTERM/SIGINT.
+ * Command line: {@code crashfree [--config FILE] [--set key=value]... | --help} starts a node and runs until
+ * SIGTERM/SIGINT.
  * <p>
  * Everything the node says goes through SLF4J (slf4j-simple, configured by {@code simplelogger.properties}: ISO-8601
- * timestamps and the thread, on standard output), Chronicle's and Netty's messages included. Every thread's uncaught
- * failure reaches the node's {@link ErrorLog}.
+ * timestamps and the thread, on standard output), Chronicle's and Netty's messages included; only {@code --help}
+ * prints plain text. Every thread's uncaught failure reaches the node's {@link ErrorLog}.
  */
 public final class CrashfreeMain
 {
+    /** What {@code --help} prints. */
+    static final String USAGE = String.join("\n",
+        "usage: bin/crashfree run [--config FILE] [--set key=value]...",
+        "  (the jar: java $(crashfree.jvm.flags) -jar crashfree-edge-*-all.jar [--config FILE] [--set key=value]...)",
+        "",
+        "Starts a node: a Sentry-compatible release-health ingest edge. Runs until SIGTERM or Ctrl-C, which stop",
+        "accepting, finish in-flight requests, flush the live aggregates and exit 0.",
+        "",
+        "  --config FILE     settings file (bin/crashfree run passes conf/crashfree.properties; keys: README.md)",
+        "  --set key=value   override one setting, any number of times, e.g. --set edge.http.port=0",
+        "  --help, -h        this text",
+        "",
+        "JVM: bin/crashfree run uses the parent pom's crashfree.jvm.flags (heap -Xmx1g, -XX:+ExitOnOutOfMemoryError)",
+        "and ZGC; CRASHFREE_JAVA_OPTS adds options after them, so CRASHFREE_JAVA_OPTS=-Xmx4g sets a bigger heap.");
+
     private static final Logger LOG = LoggerFactory.getLogger(CrashfreeMain.class);
 
     private CrashfreeMain()
@@ -29,7 +45,7 @@ public final class CrashfreeMain
     }
 
     /**
-     * @param args {@code --config FILE} and any number of {@code --set key=value}.
+     * @param args {@code --config FILE} and any number of {@code --set key=value}, or {@code --help}.
      * @throws InterruptedException if interrupted while starting.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -40,6 +56,14 @@ public final class CrashfreeMain
         // JFR). Set before any buffer class loads; an explicit -D on the command line wins.
         defaultProperty("io.netty.buffer.checkAccessible", "false");
         defaultProperty("io.netty.buffer.checkBounds", "false");
+        for (final String arg : args)
+        {
+            if (arg.equals("--help") || arg.equals("-h"))
+            {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+        }
         // Until the node (and its error log) exists, a thread that dies is at least logged.
         Thread.setDefaultUncaughtExceptionHandler((thread, ex) ->
             LOG.error("thread {} stopped: {}", thread.getName(), ex.toString(), ex));
@@ -68,7 +92,7 @@ public final class CrashfreeMain
             }
             else
             {
-                fail("unknown argument: " + arg + " (usage: crashfree [--config FILE] [--set key=value]...)");
+                fail("unknown argument: " + arg + " (usage: crashfree [--config FILE] [--set key=value]... | --help)");
             }
         }
 
