@@ -36,7 +36,9 @@ public final class CrashfreeMain
         "  --help, -h        this text",
         "",
         "JVM: bin/crashfree run uses the parent pom's crashfree.jvm.flags (heap -Xmx1g, -XX:+ExitOnOutOfMemoryError)",
-        "and ZGC; CRASHFREE_JAVA_OPTS adds options after them, so CRASHFREE_JAVA_OPTS=-Xmx4g sets a bigger heap.");
+        "and ZGC; CRASHFREE_JAVA_OPTS adds options after them, so CRASHFREE_JAVA_OPTS=-Xmx4g sets a bigger heap.",
+        "Health: GET /health answers 200 {\"status\":\"ok\"}, or 503 with the reason when a thread the node needs has",
+        "stopped or the flusher is behind (node.health.* settings).");
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashfreeMain.class);
 

@@ -31,7 +31,7 @@ public final class CrashfreeNode implements AutoCloseable
 
     private final NodeConfig config;
     private final IngestCounters counters = new IngestCounters();
-    private final ErrorLog errors = new ErrorLog();
+    private final ErrorLog errors;
     private final EdgeServer server;
     private final Aggregation aggregation;
     private final NodeMetrics metrics = new NodeMetrics();
@@ -39,12 +39,14 @@ public final class CrashfreeNode implements AutoCloseable
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
-        final Clock clock)
+        final Clock clock, final ErrorLog errors)
     {
         this.config = config;
         this.aggregation = aggregation;
+        this.errors = errors;
         this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation);
         this.server = new EdgeServer(context);
+        context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
     }
 
     /**
@@ -59,13 +61,14 @@ public final class CrashfreeNode implements AutoCloseable
     public static CrashfreeNode start(final NodeConfig config, final Clock clock) throws InterruptedException
     {
         createDataDir(config);
-        final ErrorLog flusherErrors = new ErrorLog();
+        // One error log for every thread of the node, the flusher's included: one count, one place to look.
+        final ErrorLog errors = new ErrorLog();
         final long[] projectIds = config.projects().stream().mapToLong(ProjectConfig::id).toArray();
         final Aggregation aggregation = Aggregation.open(config.aggregation(), config.projectLimits(), projectIds,
-            clock::millis, ex -> flusherErrors.onError("flusher", ex));
+            clock::millis, ex -> errors.onError("flusher", ex));
         try
         {
-            return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock));
+            return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock, errors));
         }
         catch (final RuntimeException | InterruptedException ex)
         {
@@ -87,7 +90,7 @@ public final class CrashfreeNode implements AutoCloseable
         throws InterruptedException
     {
         createDataDir(config);
-        return start(new CrashfreeNode(config, sink, null, clock));
+        return start(new CrashfreeNode(config, sink, null, clock, new ErrorLog()));
     }
 
     private static void createDataDir(final NodeConfig config)
@@ -224,6 +227,8 @@ public final class CrashfreeNode implements AutoCloseable
             }
         }, "crashfree-config-watch");
         watcher.setDaemon(true);
+        watcher.setUncaughtExceptionHandler(errors::onUncaught);
+        context.health().essential("the configuration watcher", watcher::isAlive);
         watcher.start();
     }
 
