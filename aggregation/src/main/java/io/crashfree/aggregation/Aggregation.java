@@ -78,6 +78,9 @@ public final class Aggregation implements AutoCloseable
         this.flusherThread = startFlusher ? new Thread(this::runFlusher, "crashfree-flusher") : null;
         if (flusherThread != null)
         {
+            // Whatever escapes the loop's own catch (a fault of the error handler itself) still reaches the handler;
+            // the node's health check sees the thread stopped (flusherAlive).
+            flusherThread.setUncaughtExceptionHandler((thread, ex) -> errorHandler.accept(ex));
             aggregator.onPressure(() ->
             {
                 if (!wakeRequested)
@@ -168,10 +171,8 @@ public final class Aggregation implements AutoCloseable
                 if (!flusher.underPressure())
                 {
                     LockSupport.parkNanos(this, settings.flushIntervalMs() * 1_000_000L);
-                    if (Thread.interrupted())
-                    {
-                        return;
-                    }
+                    // Only close() stops the flusher (running is false by then); a stray interrupt must not.
+                    Thread.interrupted();
                 }
             }
             catch (final RuntimeException | Error ex)
@@ -183,8 +184,7 @@ public final class Aggregation implements AutoCloseable
                 }
                 catch (final InterruptedException ie)
                 {
-                    Thread.currentThread().interrupt();
-                    return;
+                    // close() interrupts after clearing running: the loop's condition ends the thread
                 }
             }
         }
@@ -203,6 +203,15 @@ public final class Aggregation implements AutoCloseable
         {
             LockSupport.unpark(flusherThread); // prepare the days the wider window adds now, not in a second
         }
+    }
+
+    /**
+     * @return whether the flusher thread is running (false once it has stopped, or when opened with
+     *         {@link #openManual}, where the caller drives the flusher).
+     */
+    public boolean flusherAlive()
+    {
+        return flusherThread != null && flusherThread.isAlive();
     }
 
     /** @return the ingest sink (event-loop threads). */

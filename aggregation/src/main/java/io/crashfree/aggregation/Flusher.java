@@ -58,6 +58,7 @@ public final class Flusher
     private volatile long earlyFlushedForSketches;
     private volatile long earlyFlushedForProject;
     private volatile boolean underPressure;
+    private volatile long pressureSinceMs;
     private volatile long maxAgeMs;
     private long lastMaintenanceMs; // 0, so the first cycle maintains (Long.MIN_VALUE overflowed the check: never)
     private long flushedRecords;
@@ -127,7 +128,12 @@ public final class Flusher
             }
         }
         oldestUnflushedBucketSec = oldest;
-        underPressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, dueSets, candidateCount);
+        final boolean pressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, dueSets, candidateCount);
+        if (pressure != underPressure)
+        {
+            pressureSinceMs = pressure ? nowMs : 0;
+        }
+        underPressure = pressure;
         freeRetiredSets();
 
         int flushed = 0;
@@ -416,6 +422,15 @@ public final class Flusher
     public boolean underPressure()
     {
         return underPressure;
+    }
+
+    /**
+     * @return when the cycles began to end with pressure left over (early flushes that could not bring the live side
+     *         back under its mark), epoch ms, continuously since; 0 when the last cycle ended without.
+     */
+    public long pressureSinceMs()
+    {
+        return pressureSinceMs;
     }
 
     /** @return records flushed since start. */

@@ -52,6 +52,12 @@ public final class FlushPauseBenchmark
         {
             options = OneShotOptions.parse("flush", args);
         }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
+        }
         catch (final IllegalArgumentException ex)
         {
             System.err.println(ex.getMessage());

@@ -32,6 +32,8 @@ public record OneShotOptions(boolean quick, Path result)
             switch (args[i])
             {
                 case "--quick" -> quick = true;
+                case "--help", "-h" ->
+                    throw new HelpRequested(name + " benchmark, options: [--quick] [--result FILE]\n" + USAGE);
                 case "--result" ->
                 {
                     if (i + 1 >= args.length)

@@ -62,6 +62,12 @@ public final class QueryUnderLoadBenchmark
             options = OneShotOptions.parse("query under load",
                 java.util.Arrays.stream(args).filter(a -> !a.equals("--no-cache")).toArray(String[]::new));
         }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
+        }
         catch (final IllegalArgumentException ex)
         {
             System.err.println(ex.getMessage());

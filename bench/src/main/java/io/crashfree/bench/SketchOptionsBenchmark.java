@@ -136,6 +136,12 @@ public final class SketchOptionsBenchmark
         {
             options = OneShotOptions.parse("sketch-options", args);
         }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
+        }
         catch (final IllegalArgumentException ex)
         {
             System.err.println(ex.getMessage());

@@ -4,6 +4,8 @@ import io.crashfree.edge.config.ConfigException;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
 import io.netty.util.ResourceLeakDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,16 +14,40 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Command line: {@code crashfree [--config FILE] [--set key=value]...} starts a node and runs until SIGTERM/SIGINT.
+ * Command line: {@code crashfree [--config FILE] [--set key=value]... | --help} starts a node and runs until
+ * SIGTERM/SIGINT.
+ * <p>
+ * Everything the node says goes through SLF4J (slf4j-simple, configured by {@code simplelogger.properties}: ISO-8601
+ * timestamps and the thread, on standard output), Chronicle's and Netty's messages included; only {@code --help}
+ * prints plain text. Every thread's uncaught failure reaches the node's {@link ErrorLog}.
  */
 public final class CrashfreeMain
 {
+    /** What {@code --help} prints. */
+    static final String USAGE = String.join("\n",
+        "usage: bin/crashfree run [--config FILE] [--set key=value]...",
+        "  (the jar: java $(crashfree.jvm.flags) -jar crashfree-edge-*-all.jar [--config FILE] [--set key=value]...)",
+        "",
+        "Starts a node: a Sentry-compatible release-health ingest edge. Runs until SIGTERM or Ctrl-C, which stop",
+        "accepting, finish in-flight requests, flush the live aggregates and exit 0.",
+        "",
+        "  --config FILE     settings file (bin/crashfree run passes conf/crashfree.properties; keys: README.md)",
+        "  --set key=value   override one setting, any number of times, e.g. --set edge.http.port=0",
+        "  --help, -h        this text",
+        "",
+        "JVM: bin/crashfree run uses the parent pom's crashfree.jvm.flags (heap -Xmx1g, -XX:+ExitOnOutOfMemoryError)",
+        "and ZGC; CRASHFREE_JAVA_OPTS adds options after them, so CRASHFREE_JAVA_OPTS=-Xmx4g sets a bigger heap.",
+        "Health: GET /health answers 200 {\"status\":\"ok\"}, or 503 with the reason when a thread the node needs has",
+        "stopped or the flusher is behind (node.health.* settings).");
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrashfreeMain.class);
+
     private CrashfreeMain()
     {
     }
 
     /**
-     * @param args {@code --config FILE} and any number of {@code --set key=value}.
+     * @param args {@code --config FILE} and any number of {@code --set key=value}, or {@code --help}.
      * @throws InterruptedException if interrupted while starting.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -32,6 +58,17 @@ public final class CrashfreeMain
         // JFR). Set before any buffer class loads; an explicit -D on the command line wins.
         defaultProperty("io.netty.buffer.checkAccessible", "false");
         defaultProperty("io.netty.buffer.checkBounds", "false");
+        for (final String arg : args)
+        {
+            if (arg.equals("--help") || arg.equals("-h"))
+            {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+        }
+        // Until the node (and its error log) exists, a thread that dies is at least logged.
+        Thread.setDefaultUncaughtExceptionHandler((thread, ex) ->
+            LOG.error("thread {} stopped: {}", thread.getName(), ex.toString(), ex));
         if (System.getProperty("io.netty.leakDetection.level") == null)
         {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
@@ -57,7 +94,7 @@ public final class CrashfreeMain
             }
             else
             {
-                fail("unknown argument: " + arg + " (usage: crashfree [--config FILE] [--set key=value]...)");
+                fail("unknown argument: " + arg + " (usage: crashfree [--config FILE] [--set key=value]... | --help)");
             }
         }
 
@@ -87,6 +124,7 @@ public final class CrashfreeMain
                 ", edge.http.port=" + config.httpPort() + "; data in node.data.dir=" + config.dataDir() + ")");
             return;
         }
+        Thread.setDefaultUncaughtExceptionHandler(node.errors()::onUncaught);
 
         if (configFile != null)
         {
@@ -98,29 +136,29 @@ public final class CrashfreeMain
             // SIGTERM/SIGINT: stop accepting, finish in-flight requests, flush, close files, exit 0.
             node.close();
             stopped.countDown();
-            System.out.println("crashfree: stopped");
+            LOG.info("stopped");
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }, "crashfree-shutdown"));
 
-        System.out.println("crashfree: listening on http://" + config.httpHost() + ":" + node.port() + " (" +
-            node.transport() + "), data in " + config.dataDir().toAbsolutePath().normalize());
-        for (final String dsn : node.dsns())
+        for (final StartupBanner.Line line : StartupBanner.lines(config, node.address(), node.transport(),
+            Runtime.getRuntime().maxMemory()))
         {
-            System.out.println("crashfree: DSN " + dsn);
-        }
-        if (!config.queryTokens().isEmpty())
-        {
-            System.out.println("crashfree: read API: curl -H 'Authorization: Bearer " + config.queryTokens().get(0) +
-                "' 'http://" + config.httpHost() + ":" + node.port() +
-                "/api/0/organizations/crashfree/sessions/?field=sum(session)&groupBy=release&statsPeriod=24h'");
+            if (line.warning())
+            {
+                LOG.warn(line.text());
+            }
+            else
+            {
+                LOG.info(line.text());
+            }
         }
         stopped.await();
     }
 
     private static void fail(final String message)
     {
-        System.err.println("crashfree: " + message);
+        LOG.error(message);
         System.exit(2);
     }
 

@@ -10,6 +10,8 @@ import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +27,11 @@ import java.util.Map;
  */
 public final class CrashfreeNode implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashfreeNode.class);
+
     private final NodeConfig config;
     private final IngestCounters counters = new IngestCounters();
-    private final ErrorLog errors = new ErrorLog();
+    private final ErrorLog errors;
     private final EdgeServer server;
     private final Aggregation aggregation;
     private final NodeMetrics metrics = new NodeMetrics();
@@ -37,12 +39,14 @@ public final class CrashfreeNode implements AutoCloseable
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
-        final Clock clock)
+        final Clock clock, final ErrorLog errors)
     {
         this.config = config;
         this.aggregation = aggregation;
+        this.errors = errors;
         this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation);
         this.server = new EdgeServer(context);
+        context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
     }
 
     /**
@@ -57,13 +61,14 @@ public final class CrashfreeNode implements AutoCloseable
     public static CrashfreeNode start(final NodeConfig config, final Clock clock) throws InterruptedException
     {
         createDataDir(config);
-        final ErrorLog flusherErrors = new ErrorLog();
+        // One error log for every thread of the node, the flusher's included: one count, one place to look.
+        final ErrorLog errors = new ErrorLog();
         final long[] projectIds = config.projects().stream().mapToLong(ProjectConfig::id).toArray();
         final Aggregation aggregation = Aggregation.open(config.aggregation(), config.projectLimits(), projectIds,
-            clock::millis, ex -> flusherErrors.onError("flusher", ex));
+            clock::millis, ex -> errors.onError("flusher", ex));
         try
         {
-            return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock));
+            return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock, errors));
         }
         catch (final RuntimeException | InterruptedException ex)
         {
@@ -85,7 +90,7 @@ public final class CrashfreeNode implements AutoCloseable
         throws InterruptedException
     {
         createDataDir(config);
-        return start(new CrashfreeNode(config, sink, null, clock));
+        return start(new CrashfreeNode(config, sink, null, clock, new ErrorLog()));
     }
 
     private static void createDataDir(final NodeConfig config)
@@ -151,22 +156,6 @@ public final class CrashfreeNode implements AutoCloseable
         return config;
     }
 
-    /** @return one ready-to-use DSN per project key, for the start-up banner. */
-    public List<String> dsns()
-    {
-        final List<String> dsns = new ArrayList<>();
-        final String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
-        for (final ProjectConfig p : config.projects())
-        {
-            for (final String key : p.publicKeys())
-            {
-                dsns.add("http://" + key + "@" + host + ":" + port() + "/" + p.id() + "  (project " + p.id() + ", " +
-                    p.name() + ")");
-            }
-        }
-        return dsns;
-    }
-
     /**
      * Replaces the validation and inbound filter settings while the node runs; a bad setting is rejected and the old
      * settings stay in force.
@@ -220,18 +209,26 @@ public final class CrashfreeNode implements AutoCloseable
                     try
                     {
                         final String problem = reloadFilters(ConfigLoader.filterValues(file));
-                        System.out.println(problem == null ? "crashfree: filter settings reloaded from " + file :
-                            "crashfree: filter settings rejected, the old settings stay in force: " + problem);
+                        if (problem == null)
+                        {
+                            LOG.info("filter settings reloaded from {}", file);
+                        }
+                        else
+                        {
+                            LOG.warn("filter settings rejected, the old settings stay in force: {}", problem);
+                        }
                     }
                     catch (final RuntimeException ex)
                     {
                         metrics.onFilterReloadRejected();
-                        System.out.println("crashfree: cannot reload " + file + ": " + ex.getMessage());
+                        LOG.warn("cannot reload {}: {}", file, ex.getMessage());
                     }
                 }
             }
         }, "crashfree-config-watch");
         watcher.setDaemon(true);
+        watcher.setUncaughtExceptionHandler(errors::onUncaught);
+        context.health().essential("the configuration watcher", watcher::isAlive);
         watcher.start();
     }
 

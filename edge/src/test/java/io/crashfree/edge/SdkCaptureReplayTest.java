@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +17,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replays raw requests that real SDKs sent (shared/reference/sdk-captures: sentry-java 8.63.0 and
+ * Replays raw requests that real SDKs sent (reference/sdk-captures: sentry-java 8.63.0 and
  * @sentry/node 11.12.0) over a real socket, with their own headers, auth placement, encodings and chunking, and checks
  * that every decoded session equals what jackson-databind reads from the same payload.
  */
@@ -48,7 +48,7 @@ class SdkCaptureReplayTest
     private void replay(final String file) throws Exception
     {
         final List<JsonNode> captures = new ArrayList<>();
-        for (final String line : Files.readAllLines(capturesDir().resolve(file)))
+        for (final String line : captureLines(file))
         {
             if (!line.isBlank())
             {
@@ -186,19 +186,17 @@ class SdkCaptureReplayTest
             RawHttp.chunkedRequest(target, hs, body, 100) : RawHttp.request("POST", target, hs, body);
     }
 
-    static Path capturesDir()
+    /**
+     * @param file a capture file.
+     * @return its lines, from the test classpath ({@code reference/sdk-captures} in the repository).
+     */
+    static List<String> captureLines(final String file) throws java.io.IOException
     {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null)
+        try (java.io.InputStream in = SdkCaptureReplayTest.class.getResourceAsStream("/sdk-captures/" + file))
         {
-            final Path candidate = dir.resolve("../shared/reference/sdk-captures").normalize();
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-            dir = dir.getParent();
+            assertNotNull(in, "sdk-captures/" + file + " is not on the test classpath (reference/sdk-captures)");
+            return List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n"));
         }
-        throw new AssertionError("shared/reference/sdk-captures not found beside the project");
     }
 
 }

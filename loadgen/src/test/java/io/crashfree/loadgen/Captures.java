@@ -3,14 +3,14 @@ package io.crashfree.loadgen;
 import io.crashfree.loadgen.verify.JsonTree;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The real SDK captures (../shared/reference/sdk-captures, beside the project): each request by its capture
- * {@code seq}, as parsed JSON.
+ * The real SDK captures (reference/sdk-captures in the repository, on the test classpath as {@code sdk-captures/}):
+ * each request by its capture {@code seq}, as parsed JSON.
  */
 public final class Captures
 {
@@ -27,7 +27,7 @@ public final class Captures
     public static Map<Long, Map<String, Object>> load(final String file) throws IOException
     {
         final Map<Long, Map<String, Object>> bySeq = new LinkedHashMap<>();
-        for (final String line : Files.readAllLines(dir().resolve(file)))
+        for (final String line : read(file).split("\n"))
         {
             if (!line.isBlank())
             {
@@ -38,18 +38,16 @@ public final class Captures
         return bySeq;
     }
 
-    private static Path dir()
+    private static String read(final String file) throws IOException
     {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null)
+        try (InputStream in = Captures.class.getResourceAsStream("/sdk-captures/" + file))
         {
-            final Path candidate = dir.resolve("../shared/reference/sdk-captures").normalize();
-            if (Files.isDirectory(candidate))
+            if (in == null)
             {
-                return candidate;
+                throw new AssertionError("sdk-captures/" + file + " is not on the test classpath " +
+                    "(reference/sdk-captures)");
             }
-            dir = dir.getParent();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        throw new AssertionError("shared/reference/sdk-captures not found beside the project");
     }
 }

@@ -130,4 +130,26 @@ class LoadgenOptionsTest
             assertTrue(ex.getMessage().contains(expected), String.join(" ", args) + " -> " + ex.getMessage());
         }
     }
+
+    @Test
+    void shouldPrintUsageAndExitZeroOnHelp()
+    {
+        for (final String help : new String[] { "--help", "-h" })
+        {
+            final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            final int exit;
+            try
+            {
+                exit = LoadgenMain.run(new String[] { help });
+            }
+            finally
+            {
+                System.setOut(stdout);
+            }
+            assertEquals(0, exit, help);
+            assertTrue(captured.toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("usage:"), help);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.crashfree.bench.e2e;
 
+import io.crashfree.bench.HelpRequested;
 import io.crashfree.edge.CrashfreeNode;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
@@ -80,6 +81,12 @@ public final class EndToEndBenchmark
         try
         {
             options = EndToEndOptions.parse(args);
+        }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,5 +1,7 @@
 package io.crashfree.bench.e2e;
 
+import io.crashfree.bench.HelpRequested;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +78,7 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
             }
             if (a.equals("--help") || a.equals("-h"))
             {
-                throw new IllegalArgumentException(USAGE);
+                throw new HelpRequested(USAGE);
             }
             if (i + 1 >= args.length)
             {

@@ -1,5 +1,6 @@
 package io.crashfree.bench.report;
 
+import io.crashfree.bench.HelpRequested;
 import io.crashfree.bench.e2e.EndToEndOptions;
 import io.crashfree.bench.soak.SoakOptions;
 
@@ -54,6 +55,12 @@ public final class BenchmarkReport
         try
         {
             options = ReportOptions.parse(args);
+        }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,5 +1,7 @@
 package io.crashfree.bench.report;
 
+import io.crashfree.bench.HelpRequested;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,7 @@ public record ReportOptions(List<Section> sections, boolean quick, Path out, int
             }
             if (a.equals("--help") || a.equals("-h"))
             {
-                throw new IllegalArgumentException(USAGE);
+                throw new HelpRequested(USAGE);
             }
             if (i + 1 >= args.length)
             {

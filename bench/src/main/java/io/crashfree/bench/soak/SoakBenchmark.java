@@ -1,5 +1,6 @@
 package io.crashfree.bench.soak;
 
+import io.crashfree.bench.HelpRequested;
 import io.crashfree.bench.e2e.BenchTarget;
 import io.crashfree.bench.e2e.ChildJvm;
 import io.crashfree.bench.e2e.InProcessTarget;
@@ -73,6 +74,12 @@ public final class SoakBenchmark
         try
         {
             options = SoakOptions.parse(args);
+        }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+            return;
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,5 +1,7 @@
 package io.crashfree.bench.soak;
 
+import io.crashfree.bench.HelpRequested;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +118,7 @@ public record SoakOptions(Path nodeJar, List<String> nodeJvmFlags, Path config, 
             }
             if (a.equals("--help") || a.equals("-h"))
             {
-                throw new IllegalArgumentException(USAGE);
+                throw new HelpRequested(USAGE);
             }
             if (i + 1 >= args.length)
             {

@@ -2,6 +2,7 @@ package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
+import io.crashfree.edge.ops.HealthBounds;
 import io.crashfree.filters.config.FilterConfigException;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.filters.config.FilterSettingsParser;
@@ -43,6 +44,8 @@ public final class ConfigLoader
         DEFAULTS.put("edge.http.event.loop.threads", "0");
         DEFAULTS.put("edge.http.idle.timeout.seconds", "60");
         DEFAULTS.put("node.data.dir", "./data");
+        DEFAULTS.put("node.health.flush.lag.max.seconds", "60");
+        DEFAULTS.put("node.health.pressure.max.seconds", "300");
         DEFAULTS.put("limits.body.compressed.max.bytes", "1048576");
         DEFAULTS.put("limits.body.decompressed.max.bytes", "8388608");
         DEFAULTS.put("limits.envelope.session.items", "100");
@@ -219,6 +222,7 @@ public final class ConfigLoader
             intValue(merged, "edge.http.event.loop.threads", 0, 1024),
             intValue(merged, "edge.http.idle.timeout.seconds", 1, 86_400),
             dataDir,
+            healthBounds(merged, aggregation),
             maxCompressed,
             Math.max(maxDecompressed, 1024),
             intValue(merged, "limits.envelope.session.items", 1, 10_000),
@@ -231,6 +235,19 @@ public final class ConfigLoader
             intValue(merged, "query.cache.megabytes", 0, 65_536) * (1L << 20),
             filters,
             Map.copyOf(filterValues));
+    }
+
+    private static HealthBounds healthBounds(final Map<String, String> merged, final AggregationSettings aggregation)
+    {
+        final String lagKey = "node.health.flush.lag.max.seconds";
+        final long lagMs = intValue(merged, lagKey, 1, 86_400) * 1000L;
+        if (lagMs < 2L * aggregation.flushIntervalMs())
+        {
+            throw new ConfigException(lagKey + " must be at least twice aggregation.flush.interval.ms (a healthy " +
+                "flusher would look stuck): " + lagKey + "=" + merged.get(lagKey) + ", aggregation.flush.interval.ms=" +
+                aggregation.flushIntervalMs());
+        }
+        return new HealthBounds(lagMs, intValue(merged, "node.health.pressure.max.seconds", 1, 86_400) * 1000L);
     }
 
     private static ProjectLimits projectLimits(final Map<String, String> merged,

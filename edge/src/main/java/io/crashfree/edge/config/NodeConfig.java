@@ -2,6 +2,7 @@ package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
+import io.crashfree.edge.ops.HealthBounds;
 import io.crashfree.filters.config.FilterSettings;
 
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param eventLoopThreads          {@code edge.http.event.loop.threads}: I/O threads, 0 for one per core.
  * @param idleTimeoutSeconds        {@code edge.http.idle.timeout.seconds}: idle connections are closed after this.
  * @param dataDir                   {@code node.data.dir}: where the node keeps its files.
+ * @param health                    {@code node.health.flush.lag.max.seconds}, {@code node.health.pressure.max.seconds}:
+ *                                  how far the flusher may fall behind before {@code /health} answers 503.
  * @param maxCompressedBodyBytes    {@code limits.body.compressed.max.bytes}: largest body on the wire.
  * @param maxDecompressedBodyBytes  {@code limits.body.decompressed.max.bytes}: largest body after decompression.
  * @param maxSessionItems           {@code limits.envelope.session.items}: {@code session} + {@code sessions} items
@@ -39,6 +42,7 @@ public record NodeConfig(
     int eventLoopThreads,
     int idleTimeoutSeconds,
     Path dataDir,
+    HealthBounds health,
     int maxCompressedBodyBytes,
     int maxDecompressedBodyBytes,
     int maxSessionItems,

@@ -10,6 +10,7 @@ import io.crashfree.edge.ingest.ProjectDirectory;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import io.crashfree.aggregation.Aggregation;
+import io.crashfree.edge.ops.HealthCheck;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.filters.config.FilterSettingsHolder;
 import io.crashfree.edge.query.QueryService;
@@ -35,6 +36,7 @@ public final class EdgeContext
     private final QueryService queries;
     private final ExecutorService queryExecutor;
     private final FilterSettingsHolder filters;
+    private final HealthCheck health;
 
     /**
      * @param config   validated configuration.
@@ -58,6 +60,7 @@ public final class EdgeContext
         this.metrics = metrics;
         this.filters = new FilterSettingsHolder(config.filters());
         this.aggregation = aggregation;
+        this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         if (queries != null)
         {
@@ -68,6 +71,7 @@ public final class EdgeContext
         {
             final Thread t = new Thread(r, "crashfree-query-" + threadIds.incrementAndGet());
             t.setDaemon(true);
+            t.setUncaughtExceptionHandler(errors::onUncaught);
             return t;
         });
         this.counters = counters;
@@ -119,6 +123,12 @@ public final class EdgeContext
     public NodeMetrics metrics()
     {
         return metrics;
+    }
+
+    /** @return what {@code GET /health} answers (the node adds its essential threads). */
+    public HealthCheck health()
+    {
+        return health;
     }
 
     /** @return the read API, or null when the node has no aggregation side. */

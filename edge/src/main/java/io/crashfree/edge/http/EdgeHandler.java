@@ -165,7 +165,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         final int pathEnd = pathEnd(uri);
         if (uri.startsWith("/health") && (pathEnd == 7 || (pathEnd == 8 && uri.charAt(7) == '/')))
         {
-            HttpResponses.json(ctx, 200, "{\"status\":\"ok\"}", keepAlive);
+            HealthRoute.answer(ctx, context, keepAlive);
             return;
         }
         final String path = uri.substring(0, pathEnd);
@@ -304,7 +304,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
                             context.aggregation(), context.errors(), context.clock()::millis)) :
                         queries.handle(uri, authorization, context.clock().millis());
                 }
-                catch (final RuntimeException ex)
+                catch (final RuntimeException | Error ex)
                 {
                     context.errors().onError(route, ex);
                     response = QueryService.error(500, "internal error: " + ex);

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,31 @@ public final class EdgeServer implements AutoCloseable
             .childHandler(new EdgeChannelInitializer(context));
         serverChannel = bootstrap.bind(context.config().httpHost(), context.config().httpPort()).sync().channel();
         return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /**
+     * @return whether the acceptor and every event loop still run: a loop whose thread died of an error nothing
+     *         caught leaves its connections unanswered ({@code /health} reports it).
+     */
+    public boolean eventLoopsRunning()
+    {
+        return running(acceptorGroup) && running(ioGroup);
+    }
+
+    private static boolean running(final EventLoopGroup group)
+    {
+        if (group == null)
+        {
+            return false;
+        }
+        for (final EventExecutor loop : group)
+        {
+            if (loop.isShuttingDown())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return "epoll" or "nio". */

@@ -3,7 +3,7 @@ package io.crashfree.loadgen.workload;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes envelopes byte for byte as the real SDKs do (../shared/reference/sdk-captures): the Java SDK's envelope header
+ * Writes envelopes byte for byte as the real SDKs do (reference/sdk-captures): the Java SDK's envelope header
  * ({@code sdk} with packages and integrations, then {@code sent_at}), item headers with {@code content_type} and
  * {@code length}, payload fields in the SDK's order, and a trailing newline; the Node SDK's short header, item headers
  * of just a {@code type}, and no trailing newline.

@@ -1,7 +1,7 @@
 package io.crashfree.loadgen.workload;
 
 /**
- * How an SDK talks, as captured from the real SDKs (../shared/reference/sdk-captures): the envelope header, the item
+ * How an SDK talks, as captured from the real SDKs (reference/sdk-captures): the envelope header, the item
  * header, where the key goes, and the HTTP framing. The {@code Connection} header and gzip can be overridden per run.
  */
 public enum SdkStyle

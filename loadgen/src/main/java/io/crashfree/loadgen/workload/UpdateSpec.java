@@ -3,7 +3,7 @@ package io.crashfree.loadgen.workload;
 /**
  * One session update as an SDK sends it: whether it is the init update, its status and error count, and which
  * optional fields it carries. {@link #plan} lists the updates of a whole session per SDK and outcome, as captured from
- * the real SDKs (../shared/reference/sdk-captures).
+ * the real SDKs (reference/sdk-captures).
  */
 public enum UpdateSpec
 {
