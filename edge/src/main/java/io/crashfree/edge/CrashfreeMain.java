@@ -105,6 +105,11 @@ public final class CrashfreeMain
 
         System.out.println("crashfree: listening on http://" + config.httpHost() + ":" + node.port() + " (" +
             node.transport() + "), data in " + config.dataDir().toAbsolutePath().normalize());
+        if (node.opsAddress() != null)
+        {
+            System.out.println("crashfree: /metrics and /health on http://" + config.ops().metricsHost() + ":" +
+                node.opsAddress().getPort() + (config.ops().tokenRequired() ? " (bearer token required)" : ""));
+        }
         for (final String dsn : node.dsns())
         {
             System.out.println("crashfree: DSN " + dsn);
