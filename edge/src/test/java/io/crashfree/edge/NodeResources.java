@@ -38,7 +38,7 @@ public final class NodeResources
 
     /**
      * Server-side connections of a port that still hold a descriptor: established, or closed by the peer and not yet
-     * by the server ({@code /proc/net/tcp}, IPv4 loopback).
+     * by the server ({@code /proc/net/tcp} and {@code tcp6}: the JDK and Netty open IPv6 sockets where they can).
      *
      * @param port the node's port.
      * @return their number.
@@ -46,10 +46,22 @@ public final class NodeResources
     public static int serverConnections(final int port)
     {
         final String localPort = String.format(Locale.ROOT, ":%04X", port);
-        try
+        int n = 0;
+        for (final String table : new String[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
-            final List<String> lines = Files.readAllLines(Path.of("/proc/net/tcp"));
-            int n = 0;
+            final List<String> lines;
+            try
+            {
+                lines = Files.readAllLines(Path.of(table));
+            }
+            catch (final java.nio.file.NoSuchFileException ex)
+            {
+                continue;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
             for (int i = 1; i < lines.size(); i++)
             {
                 final String[] f = lines.get(i).trim().split("\\s+");
@@ -59,12 +71,8 @@ public final class NodeResources
                     n++;
                 }
             }
-            return n;
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return n;
     }
 
     /** @return heap and direct memory held by Netty's default allocator (what the node's channels use). */

@@ -157,15 +157,17 @@ class SlowClientTest
         int maxServerConnections = 0;
         long maxMemory = memoryBefore;
         final long startMs = System.currentTimeMillis();
-        final long endMs = startMs + 4_000;
+        final long endMs = startMs + 15_000;
         long nextOtherMs = 0;
+        long nextSampleMs = 0;
         final ByteBuffer one = ByteBuffer.allocate(1);
         final ByteBuffer sink = ByteBuffer.allocate(4096);
-        while (System.currentTimeMillis() < endMs)
+        while (System.currentTimeMillis() < endMs && (opened < 400 || System.currentTimeMillis() < startMs + 4_000))
         {
             final long now = System.currentTimeMillis();
-            // A new slow connection every 10 ms (about 400 in all), each sending a head a byte every 300 ms.
-            while (opened < (now - startMs) / 10)
+            // A new slow connection every 10 ms (400 in all, however slow the machine: a few at a time when behind),
+            // each sending a head a byte every 300 ms.
+            for (int burst = 0; burst < 10 && opened < 400 && opened < (now - startMs) / 10; burst++)
             {
                 final SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                 ch.configureBlocking(false);
@@ -201,8 +203,13 @@ class SlowClientTest
                     it.remove();
                 }
             }
-            maxServerConnections = Math.max(maxServerConnections, NodeResources.serverConnections(port));
-            maxMemory = Math.max(maxMemory, NodeResources.nettyUsedBytes());
+            if (now >= nextSampleMs)
+            {
+                // Reading /proc/net/tcp takes a while when the machine has many sockets: sampled, not every round.
+                maxServerConnections = Math.max(maxServerConnections, NodeResources.serverConnections(port));
+                maxMemory = Math.max(maxMemory, NodeResources.nettyUsedBytes());
+                nextSampleMs = System.currentTimeMillis() + 100;
+            }
             if (now >= nextOtherMs)
             {
                 // Another client (another address) is served all along.
@@ -222,9 +229,12 @@ class SlowClientTest
 
         System.out.println("SlowClientTest: " + opened + " slow connections opened; at most " + maxServerConnections +
             " open on the node's side; Netty's buffers grew by at most " + (maxMemory - memoryBefore) + " bytes");
-        assertTrue(opened > 300, "opened " + opened);
-        // The accept queue may hold a few handshakes the acceptor has not taken yet: a little slack over the cap.
-        assertTrue(maxServerConnections <= 60 + 10, "server-side connections peaked at " + maxServerConnections);
+        assertTrue(opened >= 400, "opened " + opened);
+        // The accept queue may hold a few handshakes the acceptor has not taken yet (established in the kernel, no
+        // descriptor in the node yet): some slack over the cap.
+        assertTrue(maxServerConnections <= 60 + 20, "server-side connections peaked at " + maxServerConnections);
+        assertTrue(maxServerConnections >= 20, "the slow connections were seen on the node's side: " +
+            maxServerConnections);
         assertTrue(maxMemory - memoryBefore < 32L << 20,
             "Netty's buffers grew by " + (maxMemory - memoryBefore) + " bytes");
         final Scrape scrape = Scrape.of(port);
