@@ -141,6 +141,11 @@ public final class CrashfreeMain
             Runtime.getRuntime().halt(0);
         }, "crashfree-shutdown"));
 
+        if (node.opsAddress() != null)
+        {
+            LOG.info("/metrics and /health on http://" + config.ops().metricsHost() + ":" +
+                node.opsAddress().getPort() + (config.ops().tokenRequired() ? " (bearer token required)" : ""));
+        }
         for (final StartupBanner.Line line : StartupBanner.lines(config, node.address(), node.transport(),
             Runtime.getRuntime().maxMemory()))
         {

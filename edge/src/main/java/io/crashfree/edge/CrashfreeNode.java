@@ -132,6 +132,12 @@ public final class CrashfreeNode implements AutoCloseable
         return address;
     }
 
+    /** @return the separate ops listener's address ({@code ops.metrics.port}), or null when there is none. */
+    public InetSocketAddress opsAddress()
+    {
+        return server.opsAddress();
+    }
+
     /** @return "epoll" or "nio". */
     public String transport()
     {

@@ -35,7 +35,21 @@ public final class RawHttp implements AutoCloseable
      */
     public RawHttp(final int port) throws IOException
     {
-        socket = new Socket("127.0.0.1", port);
+        this(port, null);
+    }
+
+    /**
+     * @param port         loopback port.
+     * @param localAddress the loopback address to connect from (e.g. {@code 127.0.0.2}, another client), or null.
+     */
+    public RawHttp(final int port, final String localAddress) throws IOException
+    {
+        socket = new Socket();
+        if (localAddress != null)
+        {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 20_000);
         socket.setSoTimeout(20_000);
         out = socket.getOutputStream();
         in = socket.getInputStream();
@@ -103,6 +117,12 @@ public final class RawHttp implements AutoCloseable
     {
         out.write(bytes);
         out.flush();
+    }
+
+    /** @return bytes the server sent that can be read without blocking. */
+    public int available() throws IOException
+    {
+        return in.available();
     }
 
     /** Reads one response (Content-Length framed, as the node always answers). */

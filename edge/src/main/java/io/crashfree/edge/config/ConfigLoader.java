@@ -43,6 +43,12 @@ public final class ConfigLoader
         DEFAULTS.put("edge.http.port", "9400");
         DEFAULTS.put("edge.http.event.loop.threads", "0");
         DEFAULTS.put("edge.http.idle.timeout.seconds", "60");
+        DEFAULTS.put("edge.http.header.timeout.seconds", "10");
+        DEFAULTS.put("edge.http.body.timeout.seconds", "20");
+        DEFAULTS.put("edge.http.body.min.bytes.per.second", "500");
+        DEFAULTS.put("edge.http.max.connections", "10000");
+        DEFAULTS.put("edge.http.max.connections.per.ip", "1000");
+        DEFAULTS.put("edge.http.body.buffer.megabytes", "256");
         DEFAULTS.put("node.data.dir", "./data");
         DEFAULTS.put("node.health.flush.lag.max.seconds", "60");
         DEFAULTS.put("node.health.pressure.max.seconds", "300");
@@ -67,6 +73,9 @@ public final class ConfigLoader
         DEFAULTS.put("query.tokens", "");
         DEFAULTS.put("query.threads", "2");
         DEFAULTS.put("query.cache.megabytes", "64");
+        DEFAULTS.put("ops.metrics.token", "");
+        DEFAULTS.put("ops.metrics.host", "");
+        DEFAULTS.put("ops.metrics.port", "");
     }
 
     private ConfigLoader()
@@ -234,7 +243,47 @@ public final class ConfigLoader
             intValue(merged, "query.threads", 1, 64),
             intValue(merged, "query.cache.megabytes", 0, 65_536) * (1L << 20),
             filters,
-            Map.copyOf(filterValues));
+            Map.copyOf(filterValues),
+            connectionLimits(merged),
+            opsSettings(merged, owners.keySet()));
+    }
+
+    private static ConnectionLimits connectionLimits(final Map<String, String> merged)
+    {
+        final int maxConnections = intValue(merged, "edge.http.max.connections", 1, 10_000_000);
+        return new ConnectionLimits(
+            intValue(merged, "edge.http.header.timeout.seconds", 1, 86_400),
+            intValue(merged, "edge.http.body.timeout.seconds", 1, 86_400),
+            intValue(merged, "edge.http.body.min.bytes.per.second", 1, 1 << 30),
+            maxConnections,
+            intValue(merged, "edge.http.max.connections.per.ip", 1, maxConnections),
+            intValue(merged, "edge.http.body.buffer.megabytes", 1, 1 << 20) * MEGABYTE);
+    }
+
+    private static OpsSettings opsSettings(final Map<String, String> merged, final java.util.Set<String> publicKeys)
+    {
+        final String token = merged.get("ops.metrics.token");
+        if (!token.isEmpty())
+        {
+            if (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7F))
+            {
+                throw new ConfigException("the metrics token must be at least 16 printable characters without " +
+                    "spaces: ops.metrics.token=" + token);
+            }
+            if (publicKeys.contains(token.toLowerCase(java.util.Locale.ROOT)))
+            {
+                throw new ConfigException("the metrics token must not be an ingest key: ops.metrics.token=" + token);
+            }
+        }
+        final String host = merged.get("ops.metrics.host");
+        final boolean separate = !merged.get("ops.metrics.port").isEmpty();
+        if (!separate && !host.isEmpty())
+        {
+            throw new ConfigException("ops.metrics.host needs ops.metrics.port: ops.metrics.host=" + host);
+        }
+        return new OpsSettings(token,
+            host.isEmpty() ? hostValue(merged, "edge.http.host") : hostValue(merged, "ops.metrics.host"),
+            separate ? intValue(merged, "ops.metrics.port", 0, 65535) : OpsSettings.NO_SEPARATE_PORT);
     }
 
     private static HealthBounds healthBounds(final Map<String, String> merged, final AggregationSettings aggregation)

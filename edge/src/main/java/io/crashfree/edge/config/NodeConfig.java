@@ -16,7 +16,8 @@ import java.util.Map;
  * @param httpHost                  {@code edge.http.host}: address to listen on.
  * @param httpPort                  {@code edge.http.port}: port, 0 for an ephemeral one.
  * @param eventLoopThreads          {@code edge.http.event.loop.threads}: I/O threads, 0 for one per core.
- * @param idleTimeoutSeconds        {@code edge.http.idle.timeout.seconds}: idle connections are closed after this.
+ * @param idleTimeoutSeconds        {@code edge.http.idle.timeout.seconds}: a connection with no request in progress,
+ *                                  or whose answers are not being read, is closed after this.
  * @param dataDir                   {@code node.data.dir}: where the node keeps its files.
  * @param health                    {@code node.health.flush.lag.max.seconds}, {@code node.health.pressure.max.seconds}:
  *                                  how far the flusher may fall behind before {@code /health} answers 503.
@@ -35,6 +36,8 @@ import java.util.Map;
  *                                  stored buckets (0 = off).
  * @param filters                   compiled {@code validation.*} and {@code project.<id>.filters.*} settings.
  * @param filterValues              those keys as given (reloads compare against them).
+ * @param connectionLimits          the {@code edge.http.*} deadlines and caps of what one client may hold.
+ * @param ops                       the {@code ops.*} settings: who may read {@code /metrics}, and where.
  */
 public record NodeConfig(
     String httpHost,
@@ -54,7 +57,9 @@ public record NodeConfig(
     int queryThreads,
     long queryCacheBytes,
     FilterSettings filters,
-    Map<String, String> filterValues)
+    Map<String, String> filterValues,
+    ConnectionLimits connectionLimits,
+    OpsSettings ops)
 {
     /**
      * @param id project id.

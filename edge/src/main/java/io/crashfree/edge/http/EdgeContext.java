@@ -16,8 +16,10 @@ import io.crashfree.filters.config.FilterSettingsHolder;
 import io.crashfree.edge.query.QueryService;
 
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +39,8 @@ public final class EdgeContext
     private final ExecutorService queryExecutor;
     private final FilterSettingsHolder filters;
     private final HealthCheck health;
+    private final FastThreadLocal<LoopConnections> loops;
+    private final int eventLoops;
 
     /**
      * @param config   validated configuration.
@@ -67,13 +71,27 @@ public final class EdgeContext
             metrics.queryCacheStats(queries::cacheStats);
         }
         final AtomicInteger threadIds = new AtomicInteger();
-        this.queryExecutor = Executors.newFixedThreadPool(config.queryThreads(), r ->
+        // Each connection has at most one query waiting (it stops reading meanwhile) and connections are capped; the
+        // queue is bounded besides, so a burst of scrapes and queries gets 503s, never an unbounded backlog.
+        this.queryExecutor = new ThreadPoolExecutor(config.queryThreads(), config.queryThreads(), 0,
+            TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_QUERIES), r ->
+            {
+                final Thread t = new Thread(r, "crashfree-query-" + threadIds.incrementAndGet());
+                t.setDaemon(true);
+                t.setUncaughtExceptionHandler(errors::onUncaught);
+                return t;
+            });
+        this.eventLoops = config.eventLoopThreads() == 0 ?
+            Runtime.getRuntime().availableProcessors() : config.eventLoopThreads();
+        this.loops = new FastThreadLocal<>()
         {
-            final Thread t = new Thread(r, "crashfree-query-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            t.setUncaughtExceptionHandler(errors::onUncaught);
-            return t;
-        });
+            @Override
+            protected LoopConnections initialValue()
+            {
+                return new LoopConnections(config.connectionLimits(), config.idleTimeoutSeconds(), eventLoops,
+                    metrics.connections());
+            }
+        };
         this.counters = counters;
         this.errors = errors;
         this.clock = clock;
@@ -87,6 +105,21 @@ public final class EdgeContext
                 return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics, filters);
             }
         };
+    }
+
+    /** Queries and scrapes waiting for a query thread; past it, {@code 503}. */
+    static final int MAX_QUEUED_QUERIES = 1024;
+
+    /** @return the calling event loop's connections (deadlines, body budget). */
+    LoopConnections loopConnections()
+    {
+        return loops.get();
+    }
+
+    /** @return the number of event loops. */
+    int eventLoops()
+    {
+        return eventLoops;
     }
 
     /** @return the calling event loop's worker. */

@@ -12,14 +12,17 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import io.crashfree.edge.query.QueryService;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,8 +32,13 @@ import java.util.Map;
  * once the body is complete. Requests on one connection are handled strictly in order, so pipelining and keep-alive
  * work without extra state; chunked bodies arrive as several {@link HttpContent}s like any other.
  * <p>
- * Runs on the connection's event loop. Bodies are held in a pooled heap buffer owned by this handler and released
- * exactly once (on completion, rejection or channel close).
+ * A message whose decode failed (bad chunk, head, version; too long a line or head) is answered once with its status
+ * and the connection closed: a body it interrupted is dropped, never handed on, and the decoder reads nothing more.
+ * While a query runs off the event loop the {@link ConnectionHandler} stops reading, so the requests queued behind it
+ * are at most what one fed quantum held. It is told of each request's phases for its deadlines.
+ * <p>
+ * Runs on the connection's event loop. Bodies are held in a pooled heap buffer owned by this handler, counted against
+ * the event loop's body budget, and released exactly once (on completion, rejection or channel close).
  */
 final class EdgeHandler extends ChannelInboundHandlerAdapter
 {
@@ -40,8 +48,23 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
 
     private static final String ENVELOPE_PATH_PREFIX = "/api/";
 
+    /** Messages queued behind a query: at most one fed quantum's worth, so this is a safety net, not a limit. */
+    static final int MAX_QUEUED_WHILE_ANSWERING = 4096;
+    /** First capacity of a body buffer; it grows with what arrives, never on a declared length alone. */
+    static final int INITIAL_BODY_CAPACITY = 16 * 1024;
+
+    private static final Rejection BODY_BUFFER_FULL = new Rejection(503,
+        "the node holds too many request bodies right now (edge.http.body.buffer.megabytes); retry shortly", 1, null);
+    private static final Rejection QUERIES_BUSY = new Rejection(503,
+        "the query threads are busy (query.threads); retry shortly", 1, null);
+
     private final EdgeContext context;
+    private final ConnectionHandler connection;
+    private final LoopConnections loop;
+    private final boolean opsListener;
     private IngestWorker worker;
+    private boolean closing;
+    private long bodyReserved;
 
     private int route = ROUTE_NONE;
     private boolean keepAlive;
@@ -55,9 +78,17 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private final RequestOrigin origin = new RequestOrigin();
     private final ArrayDeque<Object> queuedWhileQuerying = new ArrayDeque<>();
 
-    EdgeHandler(final EdgeContext context)
+    /**
+     * @param context     what connections share.
+     * @param connection  the connection's back-pressure and deadline handler.
+     * @param opsListener whether this is the separate ops listener (only {@code /metrics} and {@code /health}).
+     */
+    EdgeHandler(final EdgeContext context, final ConnectionHandler connection, final boolean opsListener)
     {
         this.context = context;
+        this.connection = connection;
+        this.loop = connection.loop();
+        this.opsListener = opsListener;
     }
 
     @Override
@@ -70,19 +101,35 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
+        if (closing)
+        {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (queryInFlight)
         {
             // A query runs off the event loop; later pipelined requests wait so answers keep their order.
+            if (queuedWhileQuerying.size() >= MAX_QUEUED_WHILE_ANSWERING)
+            {
+                ReferenceCountUtil.release(msg);
+                closeNow(ctx);
+                return;
+            }
             queuedWhileQuerying.add(msg);
             return;
         }
         try
         {
+            if (msg instanceof HttpObject o && o.decoderResult().isFailure())
+            {
+                onMalformed(ctx, o);
+                return;
+            }
             if (msg instanceof HttpRequest request)
             {
                 onRequest(ctx, request);
             }
-            if (msg instanceof HttpContent content)
+            if (!closing && msg instanceof HttpContent content)
             {
                 onContent(ctx, content);
             }
@@ -97,19 +144,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     public void channelReadComplete(final ChannelHandlerContext ctx)
     {
         ctx.flush();
-    }
-
-    @Override
-    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
-    {
-        if (evt instanceof IdleStateEvent)
-        {
-            ctx.close();
-        }
-        else
-        {
-            ctx.fireUserEventTriggered(evt);
-        }
     }
 
     @Override
@@ -139,9 +173,49 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        context.errors().onError("edge connection", cause);
+        if (!(cause instanceof IOException))
+        {
+            // A reset or broken pipe is the client going away, not a fault of the node.
+            context.errors().onError("edge connection", cause);
+        }
         releaseBody();
+        closeNow(ctx);
+    }
+
+    private void closeNow(final ChannelHandlerContext ctx)
+    {
+        closing = true;
+        connection.beginClose();
+        releaseQueued();
         ctx.close();
+    }
+
+    // ---------------------------------------------------------------- failed decodes
+
+    private void onMalformed(final ChannelHandlerContext ctx, final HttpObject msg)
+    {
+        final boolean cors = route == ROUTE_INGEST || pendingCors;
+        releaseBody();
+        pending = null;
+        route = ROUTE_NONE;
+        closing = true;
+        connection.beginClose();
+        if (!ctx.channel().isActive())
+        {
+            return; // the client closed mid-request (Netty reports the unfinished head); nobody to answer
+        }
+        answerMalformed(ctx, HttpDecodeFailure.of(msg, EdgeChannelInitializer.MAX_INITIAL_LINE_LENGTH,
+            EdgeChannelInitializer.MAX_HEADER_SIZE), cors);
+    }
+
+    private void answerMalformed(final ChannelHandlerContext ctx, final HttpDecodeFailure failure, final boolean cors)
+    {
+        closing = true;
+        connection.beginClose();
+        keepAlive = false;
+        context.metrics().connections().onMalformed(failure.reason());
+        context.metrics().onRequest("http", failure.status());
+        HttpResponses.error(ctx, failure.status(), failure.detail(), false, cors);
     }
 
     // ---------------------------------------------------------------- request head
@@ -152,11 +226,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         pending = null;
         pendingCors = false;
         route = ROUTE_DISCARD;
-        if (request.decoderResult().isFailure())
+        connection.onHead();
+        if (request.protocolVersion().majorVersion() != 1)
         {
-            keepAlive = false;
-            HttpResponses.error(ctx, 400, "malformed HTTP request: " + request.decoderResult().cause().getMessage(),
-                false, false);
+            answerMalformed(ctx, HttpDecodeFailure.unsupportedVersion(request.protocolVersion().text()), false);
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request);
@@ -169,7 +242,20 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final String path = uri.substring(0, pathEnd);
-        if (path.equals("/metrics") || QueryService.handles(path))
+        final boolean metricsPath = path.equals("/metrics");
+        if (metricsPath && opsListener == context.config().ops().separateListener())
+        {
+            onMetricsRequest(ctx, request, path);
+            return;
+        }
+        if (opsListener || metricsPath)
+        {
+            // The ops listener serves only /metrics and /health; with it, the edge port does not serve /metrics.
+            context.metrics().onRequest("other", 404);
+            HttpResponses.error(ctx, 404, "not found: " + path, keepAlive, false);
+            return;
+        }
+        if (QueryService.handles(path))
         {
             onReadRequest(ctx, request, path);
             return;
@@ -265,11 +351,36 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         projectId = id;
         authFromEnvelope = authOutcome == IngestWorker.AUTH_FROM_ENVELOPE;
         encoding = enc;
-        final int initial = contentLength >= 0 ? (int)contentLength : 4096;
+        // Grown as bytes arrive: a declared length alone never reserves memory.
+        final int initial = contentLength >= 0 ? (int)Math.min(contentLength, INITIAL_BODY_CAPACITY) : 4096;
         body = ctx.alloc().heapBuffer(Math.max(initial, 64), maxBytes);
     }
 
     // ---------------------------------------------------------------- read API (off the event loop)
+
+    private void onMetricsRequest(final ChannelHandlerContext ctx, final HttpRequest request, final String path)
+    {
+        final String token = context.config().ops().metricsToken();
+        if (!token.isEmpty() && !bearerMatches(request.headers().get(HttpHeaderNames.AUTHORIZATION), token))
+        {
+            context.metrics().onRequest("metrics", 401);
+            HttpResponses.error(ctx, 401, "/metrics needs Authorization: Bearer <ops.metrics.token>", keepAlive,
+                false);
+            return;
+        }
+        onReadRequest(ctx, request, path);
+    }
+
+    private static boolean bearerMatches(final String authorization, final String token)
+    {
+        if (authorization == null || !authorization.regionMatches(true, 0, "bearer ", 0, 7))
+        {
+            return false;
+        }
+        // Constant time in the token's content, so a scraper's token cannot be guessed byte by byte.
+        return MessageDigest.isEqual(authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+            token.getBytes(StandardCharsets.UTF_8));
+    }
 
     private void onReadRequest(final ChannelHandlerContext ctx, final HttpRequest request, final String path)
     {
@@ -291,6 +402,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         final String uri = request.uri();
         final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         queryInFlight = true;
+        connection.pause(ConnectionHandler.PAUSED_ANSWERING);
         try
         {
             context.queryExecutor().execute(() ->
@@ -320,7 +432,16 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         catch (final java.util.concurrent.RejectedExecutionException ex)
         {
             queryInFlight = false;
-            HttpResponses.error(ctx, 503, "the node is shutting down", false, false);
+            connection.resume(ConnectionHandler.PAUSED_ANSWERING);
+            context.metrics().onRequest(route, 503);
+            if (context.queryExecutor().isShutdown())
+            {
+                HttpResponses.error(ctx, 503, "the node is shutting down", false, false);
+            }
+            else
+            {
+                HttpResponses.error(ctx, QUERIES_BUSY, keepAlive, false);
+            }
         }
     }
 
@@ -343,6 +464,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             channelRead(ctx, m);
         }
         ctx.flush();
+        if (!queryInFlight)
+        {
+            // Last: it may feed held bytes, which run through this handler again.
+            connection.resume(ConnectionHandler.PAUSED_ANSWERING);
+        }
     }
 
     private static final io.netty.util.AsciiString X_SENTRY_AUTH = io.netty.util.AsciiString.cached("x-sentry-auth");
@@ -351,11 +477,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
 
     private void onContent(final ChannelHandlerContext ctx, final HttpContent content)
     {
+        final ByteBuf chunk = content.content();
+        final int bytes = chunk.readableBytes();
+        connection.onBodyBytes(bytes);
         if (route == ROUTE_INGEST)
         {
-            final ByteBuf chunk = content.content();
             final int maxBytes = context.config().maxCompressedBodyBytes();
-            if (chunk.readableBytes() > maxBytes - body.readableBytes())
+            if (bytes > maxBytes - body.readableBytes())
             {
                 releaseBody();
                 route = ROUTE_DISCARD;
@@ -363,10 +491,21 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
                 respond(ctx, tooLarge(maxBytes), true);
                 return;
             }
+            if (!loop.tryReserveBody(bytes))
+            {
+                releaseBody();
+                route = ROUTE_DISCARD;
+                keepAlive = false; // do not read the rest of a body there is no room for
+                context.metrics().connections().onBodyBufferRefused();
+                respond(ctx, BODY_BUFFER_FULL, true);
+                return;
+            }
+            bodyReserved += bytes;
             body.writeBytes(chunk);
         }
         if (content instanceof LastHttpContent)
         {
+            connection.onRequestRead();
             if (route == ROUTE_INGEST)
             {
                 onBodyComplete(ctx);
@@ -401,6 +540,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         finally
         {
             buf.release();
+            loop.releaseBody(bodyReserved);
+            bodyReserved = 0;
         }
     }
 
@@ -433,6 +574,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         {
             body.release();
             body = null;
+        }
+        if (bodyReserved != 0)
+        {
+            loop.releaseBody(bodyReserved);
+            bodyReserved = 0;
         }
     }
 

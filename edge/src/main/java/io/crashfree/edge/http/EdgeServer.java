@@ -1,12 +1,16 @@
 package io.crashfree.edge.http;
 
+import io.crashfree.edge.config.ConnectionLimits;
+import io.crashfree.edge.config.OpsSettings;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -18,7 +22,12 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: epoll where available, NIO otherwise; one acceptor thread and a pool of event loops.
+ * The HTTP server: epoll where available, NIO otherwise; one acceptor thread and a pool of event loops; the edge
+ * listener and, when configured, a separate ops listener for {@code /metrics} and {@code /health}.
+ * <p>
+ * Every connection is bounded: the acceptor refuses connections past the caps ({@link ConnectionLimitHandler}), a
+ * connection stops being read while its answers are not ({@link #WRITE_BUFFER_HIGH_BYTES}, {@link ConnectionHandler}),
+ * and each event loop closes connections past their deadlines ({@link LoopConnections}).
  */
 public final class EdgeServer implements AutoCloseable
 {
@@ -27,6 +36,19 @@ public final class EdgeServer implements AutoCloseable
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
+    private Channel opsChannel;
+
+    /** Answers queued past this are not being read: the connection stops being read (Netty's default marks). */
+    static final int WRITE_BUFFER_HIGH_BYTES = 64 * 1024;
+    /** Reading resumes once the queued answers drain below this. */
+    static final int WRITE_BUFFER_LOW_BYTES = 32 * 1024;
+    /**
+     * Largest single read: what a paused connection may hold undecoded (a typical envelope is a few KiB; a 1 MiB body
+     * takes a few more reads).
+     */
+    static final int READ_BUFFER_MAX_BYTES = 16 * 1024;
+    /** Connections the separate ops listener takes at once (scrapers and supervisors, not clients). */
+    static final int OPS_MAX_CONNECTIONS = 64;
 
     /** @param context what the connections share. */
     public EdgeServer(final EdgeContext context)
@@ -46,19 +68,44 @@ public final class EdgeServer implements AutoCloseable
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         final Class<? extends ServerChannel> channelClass =
             epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        final int threads = context.config().eventLoopThreads() == 0 ?
-            Runtime.getRuntime().availableProcessors() : context.config().eventLoopThreads();
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, factory);
-        ioGroup = new MultiThreadIoEventLoopGroup(threads, factory);
-        final ServerBootstrap bootstrap = new ServerBootstrap()
+        ioGroup = new MultiThreadIoEventLoopGroup(context.eventLoops(), factory);
+        final ConnectionLimits limits = context.config().connectionLimits();
+        serverChannel = bootstrap(channelClass, false,
+            new ConnectionLimitHandler(limits.maxConnections(), limits.maxConnectionsPerIp(),
+                context.metrics().connections()))
+            .bind(context.config().httpHost(), context.config().httpPort()).sync().channel();
+        final OpsSettings ops = context.config().ops();
+        if (ops.separateListener())
+        {
+            opsChannel = bootstrap(channelClass, true, new ConnectionLimitHandler(OPS_MAX_CONNECTIONS,
+                OPS_MAX_CONNECTIONS, context.metrics().connections()))
+                .bind(ops.metricsHost(), ops.metricsPort()).sync().channel();
+        }
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    private ServerBootstrap bootstrap(final Class<? extends ServerChannel> channelClass, final boolean opsListener,
+        final ConnectionLimitHandler limitHandler)
+    {
+        return new ServerBootstrap()
             .group(acceptorGroup, ioGroup)
             .channel(channelClass)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(limitHandler)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new EdgeChannelInitializer(context));
-        serverChannel = bootstrap.bind(context.config().httpHost(), context.config().httpPort()).sync().channel();
-        return (InetSocketAddress)serverChannel.localAddress();
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(64, 2048, READ_BUFFER_MAX_BYTES))
+            .childHandler(new EdgeChannelInitializer(context, opsListener));
+    }
+
+    /** @return the ops listener's address, or null when {@code /metrics} is served on the edge port. */
+    public InetSocketAddress opsAddress()
+    {
+        return opsChannel == null ? null : (InetSocketAddress)opsChannel.localAddress();
     }
 
     /**
@@ -99,6 +146,10 @@ public final class EdgeServer implements AutoCloseable
         if (serverChannel != null)
         {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (opsChannel != null)
+        {
+            opsChannel.close().syncUninterruptibly();
         }
         if (acceptorGroup != null)
         {

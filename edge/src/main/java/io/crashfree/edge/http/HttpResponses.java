@@ -4,6 +4,7 @@ import io.crashfree.aggregation.session.Utf8Text;
 import io.crashfree.edge.ingest.Rejection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -146,6 +147,26 @@ final class HttpResponses
             response.headers().set(X_SENTRY_RATE_LIMITS, r.rateLimits());
         }
         write(ctx, response, keepAlive);
+    }
+
+    /**
+     * Answers with an error status and {@code {"detail": "…"}} from outside the request's handler (a deadline) and
+     * closes the connection once the answer is written.
+     *
+     * @param channel the connection.
+     * @param status  HTTP status.
+     * @param detail  what went wrong.
+     */
+    static void closeWith(final Channel channel, final int status, final String detail)
+    {
+        final byte[] bytes = ("{\"detail\":" + jsonString(detail) + "}").getBytes(StandardCharsets.UTF_8);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status), channel.alloc().buffer(bytes.length).writeBytes(bytes));
+        final HttpHeaders h = response.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Answers a CORS preflight for the ingest route. */

@@ -34,6 +34,7 @@ public final class NodeMetrics
     private final ConcurrentHashMap<String, LongAdder> otherRequests = new ConcurrentHashMap<>();
     private final LongAdder[] dropsByReason = new LongAdder[DropReason.count()];
     private final LongAdder filterReloadFailures = new LongAdder();
+    private final ConnectionMetrics connections = new ConnectionMetrics();
 
     private volatile java.util.function.Supplier<long[]> queryCacheStats;
 
@@ -44,6 +45,12 @@ public final class NodeMetrics
         {
             dropsByReason[i] = new LongAdder();
         }
+    }
+
+    /** @return what the edge did to protect itself from its clients (connections, deadlines, malformed requests). */
+    public ConnectionMetrics connections()
+    {
+        return connections;
     }
 
     /** @param stats the sessions query cache's hits, misses, entries and bytes (read at each scrape). */
@@ -179,6 +186,7 @@ public final class NodeMetrics
         counter(out, "crashfree_errors_total", "Internal faults (logged once each).", errors.errorCount());
         counter(out, "crashfree_filter_reloads_rejected_total",
             "Filter setting reloads rejected (the old settings stayed in force).", filterReloadFailures.sum());
+        connections.render(out);
 
         quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
         quantiles(out, "crashfree_query_latency_seconds", "Time to answer one query.", queryTotal);
@@ -252,7 +260,7 @@ public final class NodeMetrics
         return out.toString();
     }
 
-    private static void header(final StringBuilder out, final String name, final String type, final String help)
+    static void header(final StringBuilder out, final String name, final String type, final String help)
     {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');

@@ -84,6 +84,11 @@ public final class QueryService
         {
             return denied;
         }
+        final String badEscape = badPercentEscape(uri);
+        if (badEscape != null)
+        {
+            return error(400, badEscape);
+        }
         final QueryStringDecoder decoder = new QueryStringDecoder(uri);
         final String path = decoder.path();
         final String[] parts = path.split("/");
@@ -113,6 +118,38 @@ public final class QueryService
         {
             return error(400, ex.getMessage());
         }
+    }
+
+    /**
+     * Finds a {@code %} that is not followed by two hex digits (which the decoder would throw on).
+     *
+     * @param uri the request target.
+     * @return the problem, named with its place, or null when every escape is well formed.
+     */
+    static String badPercentEscape(final String uri)
+    {
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1))
+        {
+            if (i + 2 >= uri.length() || !isHex(uri.charAt(i + 1)) || !isHex(uri.charAt(i + 2)))
+            {
+                final String escape = uri.substring(i, Math.min(uri.length(), i + 3));
+                return "malformed percent-encoding in the " + (i < pathEndOf(uri) ? "path" : "query string") +
+                    ": '" + escape + "' at character " + i + " (a '%' must be followed by two hex digits; " +
+                    "send '%25' for a literal '%')";
+            }
+        }
+        return null;
+    }
+
+    private static int pathEndOf(final String uri)
+    {
+        final int q = uri.indexOf('?');
+        return q < 0 ? uri.length() : q;
+    }
+
+    private static boolean isHex(final char c)
+    {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     private Response authorize(final String authorization)

@@ -32,6 +32,8 @@ class ConfigLoaderTest
         assertEquals(100, config.maxSessionItems());
         assertEquals(1, config.projects().size());
         assertEquals(KEY, config.project(1).publicKeys().get(0));
+        assertEquals(new ConnectionLimits(10, 20, 500, 10_000, 1000, 256L << 20), config.connectionLimits());
+        assertEquals(new OpsSettings("", "127.0.0.1", OpsSettings.NO_SEPARATE_PORT), config.ops());
     }
 
     @Test
@@ -59,6 +61,18 @@ class ConfigLoaderTest
             { "project.2.keys", KEY + ",", "configured for projects 1 and 2" },
             { "node.data.dir", " ", "node.data.dir must not be empty" },
             { "edge.http.host", "local host", "edge.http.host must be a host name or IP address" },
+            { "edge.http.header.timeout.seconds", "0",
+                "edge.http.header.timeout.seconds must be an integer between 1 and 86400" },
+            { "edge.http.body.timeout.seconds", "", "edge.http.body.timeout.seconds=" },
+            { "edge.http.body.min.bytes.per.second", "fast", "edge.http.body.min.bytes.per.second=fast" },
+            { "edge.http.max.connections", "0", "edge.http.max.connections=0" },
+            { "edge.http.max.connections.per.ip", "20000",
+                "edge.http.max.connections.per.ip must be an integer between 1 and 10000" },
+            { "edge.http.body.buffer.megabytes", "0", "edge.http.body.buffer.megabytes=0" },
+            { "ops.metrics.token", "short", "ops.metrics.token=short" },
+            { "ops.metrics.token", KEY, "the metrics token must not be an ingest key" },
+            { "ops.metrics.port", "x", "ops.metrics.port must be an integer between 0 and 65535: ops.metrics.port=x" },
+            { "ops.metrics.host", "0.0.0.0", "ops.metrics.host needs ops.metrics.port" },
         };
         for (final String[] row : rows)
         {
