@@ -124,7 +124,7 @@ final class MappedFile implements AutoCloseable
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE))
             {
-                DiskSpace.allocate(channel, tmp, lengthBytes);
+                DiskSpace.allocate(channel, path, lengthBytes); // named by the file it becomes
                 file = new MappedFile(path, channel.map(FileChannel.MapMode.READ_WRITE, 0, lengthBytes), true);
             }
             if (header != null)

@@ -92,9 +92,17 @@ public final class SmallFilesystem implements AutoCloseable
     }
 
     @Override
-    public void close() throws IOException, InterruptedException
+    public void close() throws IOException
     {
-        new ProcessBuilder("umount", "-l", mountPoint.toString()).redirectErrorStream(true).start()
-            .waitFor(10, TimeUnit.SECONDS);
+        final Process umount = new ProcessBuilder("umount", "-l", mountPoint.toString()).redirectErrorStream(true)
+            .start();
+        try
+        {
+            umount.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
