@@ -770,16 +770,13 @@ public final class NameTable implements AutoCloseable
      */
     private void create()
     {
-        try (MappedFile f = MappedFile.openOrCreate(path, fileBytes(capacity), b ->
+        MappedFile.openOrCreate(path, fileBytes(capacity), b ->
         {
             b.putLong(MAGIC_OFFSET, MAGIC);
             b.putInt(VERSION_OFFSET, VERSION);
             b.putInt(SLOT_BYTES_OFFSET, SLOT_BYTES);
             b.putLong(CAPACITY_OFFSET, capacity);
-        }))
-        {
-            f.force();
-        }
+        }).close();
     }
 
     /**
