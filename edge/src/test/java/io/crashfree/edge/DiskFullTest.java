@@ -2,11 +2,13 @@ package io.crashfree.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crashfree.aggregation.files.DiskFullException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +18,9 @@ import java.util.function.LongPredicate;
 
 import static io.crashfree.edge.Envelopes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,9 +123,11 @@ class DiskFullTest
         {
             final int port = node.port();
             fs.fill();
+            final Instant minute = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
             for (int n = 0; n < 4; n++)
             {
-                assertEquals(200, post(port, envelope("live-" + n + "-", 10, "ok", 300 + 60 * n)).status());
+                final Instant started = minute.minusSeconds(300 + 60 * n).plusSeconds(30); // four buckets, all ended
+                assertEquals(200, post(port, envelope("live-" + n + "-", 10, "ok", started)).status());
             }
             awaitMetric(port, "crashfree_storage_failing{area=\"store\"}", v -> v == 1);
             assertEquals(4, metric(port, "crashfree_live_keys"), "the buckets are due but stay live");
@@ -139,10 +145,34 @@ class DiskFullTest
         }
     }
 
+    @Test
+    void shouldRefuseToStartOnADiskTooSmallInOneLineNamingTheDirectoryAndTheBytesAndLeaveNoFiles() throws Exception
+    {
+        try (SmallFilesystem fs = SmallFilesystem.mount(dir.resolve("mnt"), 2L << 20))
+        {
+            final Path dataDir = fs.path().resolve("data");
+            final DiskFullException ex = assertThrows(DiskFullException.class,
+                () -> TestNodes.startAggregating(dataDir, settings("120")).close());
+            assertTrue(ex.getMessage().startsWith("not enough disk space for " + dataDir + ": it needs "),
+                ex.getMessage());
+            assertTrue(ex.getMessage().contains("live/dense.dat 3145792"), ex.getMessage());
+            assertTrue(ex.getMessage().contains(" usable on its filesystem"), ex.getMessage());
+            assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+            assertFalse(Files.exists(dataDir.resolve("live")), "nothing half-made is left");
+            assertFalse(Files.exists(dataDir.resolve("store")), "nothing half-made is left");
+        }
+    }
+
     /** {@code n} session updates with ids {@code prefix0..}, all started {@code agoSeconds} ago. */
     private static String envelope(final String prefix, final int n, final String status, final int agoSeconds)
     {
-        final String started = Instant.now().minusSeconds(agoSeconds).toString();
+        return envelope(prefix, n, status, Instant.now().minusSeconds(agoSeconds));
+    }
+
+    /** {@code n} session updates with ids {@code prefix0..}, all started at {@code startedAt}. */
+    private static String envelope(final String prefix, final int n, final String status, final Instant startedAt)
+    {
+        final String started = startedAt.toString();
         final StringBuilder sb = new StringBuilder("{}\n");
         for (int i = 0; i < n; i++)
         {
