@@ -145,6 +145,11 @@ public final class Flusher
         boolean storeFailed = !storeWritable;
         for (int from = 0; from < due.size() && !storeFailed; from += RECORDS_PER_LOCK)
         {
+            if (from > 0 && !storeWritable(nowMs))
+            {
+                storeFailed = true; // the last batch took the room one growth needs: stop before the store faults
+                break;
+            }
             final int end = Math.min(due.size(), from + RECORDS_PER_LOCK);
             for (int i = from; i < end; i++)
             {
