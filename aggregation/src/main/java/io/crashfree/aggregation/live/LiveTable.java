@@ -8,8 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.BitSet;
-import java.util.zip.CRC32C;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
 import static io.crashfree.aggregation.session.DurationHistogram.durationBucket;
@@ -81,15 +79,16 @@ public final class LiveTable implements AutoCloseable
         this.buffer = file.buffer();
         try
         {
+            final LiveTableRecovery recovery = new LiveTableRecovery(path, buffer, capacity, arena, sets);
             if (file.created())
             {
-                adoptHeaderlessArenas(); // arenas left by a table that is gone hold nothing a new table refers to
+                recovery.adoptHeaderlessArenas(); // arenas left by a table that is gone hold nothing it refers to
             }
             else
             {
-                checkHeader();
+                recovery.checkHeader();
             }
-            recover();
+            recovery.recover(occupied, usage);
         }
         catch (final RuntimeException ex)
         {
@@ -113,107 +112,10 @@ public final class LiveTable implements AutoCloseable
         b.putInt(VERSION_OFFSET, VERSION);
         b.putInt(CAPACITY_OFFSET, capacity);
         b.putInt(RECORD_SIZE_OFFSET, RECORD_BYTES);
-        putArenaGeometry(b);
+        LiveTableRecovery.putArenaGeometry(b, arena, sets);
         // Generation ids are unique across table files: a random instance id above a persistent counter.
         final long instance = new SecureRandom().nextInt() & 0x7FFF_FFFFL;
         b.putLongVolatile(NEXT_GENERATION_OFFSET, instance << 32);
-    }
-
-    private void putArenaGeometry(final UnsafeBuffer b)
-    {
-        b.putInt(DENSE_BLOCKS_OFFSET, arena.capacity());
-        b.putInt(DENSE_BLOCK_BYTES_OFFSET, arena.blockBytes());
-        b.putInt(SET_BLOCKS_OFFSET, sets == null ? 0 : sets.capacity());
-        b.putInt(SET_BLOCK_BYTES_OFFSET, sets == null ? 0 : sets.blockBytes());
-        b.putInt(HEADER_CHECK_OFFSET, headerCheck(b));
-    }
-
-    private static int headerCheck(final UnsafeBuffer b)
-    {
-        final byte[] header = new byte[CHECKED_HEADER_BYTES];
-        b.getBytes(0, header);
-        final CRC32C crc = new CRC32C();
-        crc.update(header);
-        return (int)crc.getValue();
-    }
-
-    private void checkHeader()
-    {
-        final int magic = buffer.getInt(MAGIC_OFFSET);
-        final int version = buffer.getInt(VERSION_OFFSET);
-        if (magic != MAGIC)
-        {
-            throw damaged("bad magic 0x" + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC));
-        }
-        if (version != VERSION && version != VERSION_WITHOUT_ARENA_HEADERS)
-        {
-            throw damaged("format version " + version + ", expected " + VERSION);
-        }
-        if (buffer.getInt(CAPACITY_OFFSET) != capacity)
-        {
-            throw damaged("capacity " + buffer.getInt(CAPACITY_OFFSET) + ", but its size says " + capacity);
-        }
-        if (buffer.getInt(RECORD_SIZE_OFFSET) != RECORD_BYTES)
-        {
-            throw damaged("record size " + buffer.getInt(RECORD_SIZE_OFFSET) + ", expected " + RECORD_BYTES);
-        }
-        if (version == VERSION_WITHOUT_ARENA_HEADERS)
-        {
-            // Written by the version before arena headers: give its arenas theirs and this table its new fields.
-            adoptHeaderlessArenas();
-            buffer.putInt(VERSION_OFFSET, VERSION);
-            putArenaGeometry(buffer); // and the check, over the new version too
-            return;
-        }
-        if (buffer.getInt(HEADER_CHECK_OFFSET) != headerCheck(buffer))
-        {
-            throw damaged("its header fails its check (CRC32C of bytes 0.." + CHECKED_HEADER_BYTES + ")");
-        }
-        checkArena(arena, DENSE_BLOCKS_OFFSET, DENSE_BLOCK_BYTES_OFFSET);
-        if (sets != null)
-        {
-            checkArena(sets, SET_BLOCKS_OFFSET, SET_BLOCK_BYTES_OFFSET);
-        }
-        else if (buffer.getInt(SET_BLOCKS_OFFSET) != 0)
-        {
-            throw damaged("it refers to " + buffer.getInt(SET_BLOCKS_OFFSET) + " coupon-set blocks but none are open");
-        }
-    }
-
-    private void checkArena(final BlockArena a, final int blocksOffset, final int blockBytesOffset)
-    {
-        if (a.headerless())
-        {
-            throw new IllegalStateException("block arena " + a.path() + ": no header, but " + file.path() +
-                " was written with arenas that have one. It is damaged: restore the data directory's live/ files " +
-                "from a backup, or move live/ away and restart (the live aggregates not yet in the store are then " +
-                "lost)");
-        }
-        if (buffer.getInt(blocksOffset) != a.capacity() || buffer.getInt(blockBytesOffset) != a.blockBytes())
-        {
-            throw damaged("it was written with " + buffer.getInt(blocksOffset) + " blocks of " +
-                buffer.getInt(blockBytesOffset) + " bytes in " + a.path() + ", which has " + a.capacity() + " of " +
-                a.blockBytes());
-        }
-    }
-
-    private void adoptHeaderlessArenas()
-    {
-        if (arena.headerless())
-        {
-            arena.writeHeader();
-        }
-        if (sets != null && sets.headerless())
-        {
-            sets.writeHeader();
-        }
-    }
-
-    private IllegalStateException damaged(final String problem)
-    {
-        return new IllegalStateException("live table " + file.path() + ": " + problem + ". It is damaged or was " +
-            "not written by this version of Crashfree: restore the data directory's live/ files from a backup, or " +
-            "move live/ away and restart (the live aggregates not yet in the store are then lost)");
     }
 
     /**
@@ -226,107 +128,6 @@ public final class LiveTable implements AutoCloseable
     public LiveTable(final Path path, final int capacity, final BlockArena arena)
     {
         this(path, capacity, arena, null, LiveUsage.unlimited(Long.MAX_VALUE >> 2));
-    }
-
-    private void recover()
-    {
-        final BitSet usedBlocks = new BitSet(arena.capacity());
-        final BitSet usedSets = new BitSet(sets == null ? 0 : sets.capacity());
-        int live = 0;
-        usage.reset();
-        for (int i = 0; i < capacity; i++)
-        {
-            final int off = recordOffset(i);
-            final int state = buffer.getInt(off + STATE);
-            if (state == STATE_CLAIMING)
-            {
-                buffer.setMemory(off + 8, RECORD_BYTES - 8, (byte)0);
-                buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
-            }
-            else if (state == STATE_READY || state == STATE_SEALED)
-            {
-                checkRecord(i, off);
-                live++;
-                occupied[i >>> 6] |= 1L << i;
-                final long project = buffer.getLong(off + PROJECT);
-                usage.onRecords(project, 1);
-                for (int s = 0; s < SKETCHES; s++)
-                {
-                    final int ref = buffer.getInt(off + denseOffset(s));
-                    if (ref > 0)
-                    {
-                        claimBlock(usedBlocks, ref - 1, arena, i, off, s);
-                        usage.onSketchBytes(project, arena.blockBytes());
-                    }
-                    else if (ref < 0)
-                    {
-                        if (sets == null)
-                        {
-                            throw damagedRecord(i, off, "sketch " + s + " refers to coupon-set block " + setBlock(ref) +
-                                " but the table has no coupon-set arena");
-                        }
-                        claimBlock(usedSets, setBlock(ref), sets, i, off, s);
-                        usage.onSketchBytes(project, sets.blockBytes());
-                    }
-                }
-            }
-            else if (state != STATE_EMPTY && state != STATE_TOMBSTONE)
-            {
-                throw damagedRecord(i, off, "state " + state + " is none of 0.." + STATE_TOMBSTONE);
-            }
-        }
-        arena.rebuildFreeList(usedBlocks);
-        if (sets != null)
-        {
-            sets.rebuildFreeList(usedSets);
-        }
-        buffer.putIntVolatile(LIVE_RECORDS_OFFSET, live);
-    }
-
-    private static final String[] COUNTER_NAMES = { "sessions", "errored_preaggr", "crashed", "abnormal",
-        "unhandled", "errored sessions", "duration count", "duration sum", "duration max" };
-
-    /** Start-up only: what a record holding data can never hold (its counters only ever grow from 0). */
-    private void checkRecord(final int index, final int off)
-    {
-        for (int c = 0; c < COUNTER_NAMES.length; c++)
-        {
-            final long value = buffer.getLong(off + SESSIONS + 8 * c);
-            if (value < 0)
-            {
-                throw damagedRecord(index, off, COUNTER_NAMES[c] + " is " + value + ", never negative");
-            }
-        }
-        for (int b = 0; b < DURATION_BUCKET_COUNT; b++)
-        {
-            final int value = buffer.getInt(off + DURATION_BUCKETS + 4 * b);
-            if (value < 0)
-            {
-                throw damagedRecord(index, off, "duration bucket " + b + " is " + value + ", never negative");
-            }
-        }
-    }
-
-    private void claimBlock(final BitSet used, final int block, final BlockArena a, final int index, final int off,
-        final int sketch)
-    {
-        if (block >= a.capacity())
-        {
-            throw damagedRecord(index, off, "sketch " + sketch + " refers to block " + block + " of " + a.path() +
-                ", which has " + a.capacity());
-        }
-        if (used.get(block))
-        {
-            throw damagedRecord(index, off, "sketch " + sketch + " refers to block " + block + " of " + a.path() +
-                ", which another record holds too");
-        }
-        used.set(block);
-    }
-
-    private IllegalStateException damagedRecord(final int index, final int off, final String problem)
-    {
-        return damaged("record " + index + " (project " + buffer.getLong(off + PROJECT) + ", bucket " +
-            buffer.getLong(off + BUCKET) + "): " + problem);
     }
 
     /** @return the number of record slots. */
@@ -624,7 +425,7 @@ public final class LiveTable implements AutoCloseable
         return false; // a field never moves back from dense, and a set is replaced only by a dense block
     }
 
-    private static int setBlock(final int ref)
+    static int setBlock(final int ref)
     {
         return (ref & ~SET_TAG) - 1;
     }
