@@ -1,5 +1,8 @@
 package io.crashfree.aggregation;
 
+import io.crashfree.aggregation.files.DiskFullException;
+import io.crashfree.aggregation.files.DiskSpace;
+import io.crashfree.aggregation.files.StorageStatus;
 import io.crashfree.aggregation.live.BlockArena;
 import io.crashfree.aggregation.live.DedupSets;
 import io.crashfree.aggregation.live.FoldGuard;
@@ -50,6 +53,7 @@ public final class Flusher
     private final AggregationSettings settings;
     private final ReadWriteLock lock;
     private final FoldGuard guard;
+    private final StorageStatus storage;
     private final byte[] registers = new byte[HllSketches.K];
     private final int[] coupons = new int[BlockArena.SET_SLOTS];
     private long[] candidates = new long[1024];
@@ -66,8 +70,10 @@ public final class Flusher
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;
 
     Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup, final NameTable names,
-        final AggregationSettings settings, final ReadWriteLock lock, final FoldGuard guard)
+        final AggregationSettings settings, final ReadWriteLock lock, final FoldGuard guard,
+        final StorageStatus storage)
     {
+        this.storage = storage;
         this.names = names;
         this.guard = guard;
         this.table = table;
@@ -128,7 +134,12 @@ public final class Flusher
             }
         }
         oldestUnflushedBucketSec = oldest;
-        final boolean pressure = candidateCount > 0 && selectEarlyFlushes(due, dueBlocks, dueSets, candidateCount);
+        // A store that cannot be written now (no room for it to grow, or its last write failed and there is still no
+        // room): flush nothing and seal nothing new; the records stay live and keep taking folds, and the next cycle
+        // tries again. Only when the live side then fills does ingest refuse (503), per request.
+        final boolean storeWritable = storeWritable(nowMs);
+        final boolean pressure = storeWritable && candidateCount > 0 &&
+            selectEarlyFlushes(due, dueBlocks, dueSets, candidateCount);
         if (pressure != underPressure)
         {
             pressureSinceMs = pressure ? nowMs : 0;
@@ -137,8 +148,14 @@ public final class Flusher
         freeRetiredSets();
 
         int flushed = 0;
-        for (int from = 0; from < due.size(); from += RECORDS_PER_LOCK)
+        boolean storeFailed = !storeWritable;
+        for (int from = 0; from < due.size() && !storeFailed; from += RECORDS_PER_LOCK)
         {
+            if (from > 0 && !storeWritable(nowMs))
+            {
+                storeFailed = true; // the last batch took the room one growth needs: stop before the store faults
+                break;
+            }
             final int end = Math.min(due.size(), from + RECORDS_PER_LOCK);
             for (int i = from; i < end; i++)
             {
@@ -154,9 +171,21 @@ public final class Flusher
             {
                 for (int i = from; i < end; i++)
                 {
-                    if (due.get(i) >= 0 && flushRecord(due.get(i), nowMs))
+                    try
                     {
-                        flushed++;
+                        if (due.get(i) >= 0 && flushRecord(due.get(i), nowMs))
+                        {
+                            flushed++;
+                        }
+                    }
+                    catch (final RuntimeException | InternalError ex)
+                    {
+                        // The store could not take it (full, a failed write, a damaged entry; an InternalError is a
+                        // fault in a mapped page). The record stays SEALED, not freed: readers still see it, nothing
+                        // is lost, and the next cycles retry it (a flush is idempotent, so a half-done one is too).
+                        storage.onFailure(StorageStatus.Area.STORE, ex, nowMs);
+                        storeFailed = true;
+                        break;
                     }
                 }
             }
@@ -164,6 +193,10 @@ public final class Flusher
             {
                 lock.writeLock().unlock();
             }
+        }
+        if (!storeFailed)
+        {
+            storage.onSuccess(StorageStatus.Area.STORE, nowMs);
         }
         flushedRecords += flushed;
 
@@ -320,25 +353,70 @@ public final class Flusher
 
         final AggregateValue value = new AggregateValue();
         table.addTo(off, value, registers, coupons, AggregateValue.ALL_SKETCHES);
-        if (bucketSec >= settings.fineRetentionStartSec(nowMs))
-        {
-            mergeInto(new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment), value,
-                generation);
-        }
         final long hourSec = Math.floorDiv(bucketSec, AggregationSettings.COARSE_WIDTH_SEC) *
             AggregationSettings.COARSE_WIDTH_SEC;
-        mergeInto(new StoreKey(project, AggregationSettings.COARSE_WIDTH_SEC, hourSec, release, environment), value,
-            generation);
+        final StoreKey coarse = new StoreKey(project, AggregationSettings.COARSE_WIDTH_SEC, hourSec, release,
+            environment);
+        if (bucketSec < settings.fineRetentionStartSec(nowMs))
+        {
+            mergeInto(coarse, store.getBytes(coarse), value, generation);
+        }
+        else
+        {
+            final StoreKey fine = new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment);
+            final byte[] fineBefore = store.getBytes(fine);
+            final boolean fineWritten = mergeInto(fine, fineBefore, value, generation);
+            try
+            {
+                mergeInto(coarse, store.getBytes(coarse), value, generation);
+            }
+            catch (final RuntimeException | InternalError ex)
+            {
+                // The record stays live (SEALED), so its fine bucket must not also be in the store: readers would
+                // count it twice until the retry. Undone, the store is as before this flush.
+                if (fineWritten)
+                {
+                    try
+                    {
+                        store.restore(fine, fineBefore);
+                    }
+                    catch (final RuntimeException | InternalError undo)
+                    {
+                        ex.addSuppressed(undo);
+                    }
+                }
+                throw ex;
+            }
+        }
         table.free(off);
         return true;
     }
 
-    private void mergeInto(final StoreKey key, final AggregateValue value, final long generation)
+    /**
+     * @return whether the store may be written this cycle: its filesystem has room for the store to grow by what one
+     *         growth takes (Chronicle Map writes new tiers through a mapping, where a full disk is a fault, not an
+     *         error), so a write cannot fail for space.
+     */
+    private boolean storeWritable(final long nowMs)
     {
-        AggregateValue stored = store.get(key);
+        final long usable = DiskSpace.usableBytes(store.file());
+        if (usable < store.growthReserveBytes())
+        {
+            storage.onFailure(StorageStatus.Area.STORE, new DiskFullException(store.file(),
+                store.growthReserveBytes(), usable, "free to grow", null), nowMs);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return whether it wrote ({@code false}: the store had this generation already, a replayed flush). */
+    private boolean mergeInto(final StoreKey key, final byte[] before, final AggregateValue value,
+        final long generation)
+    {
+        AggregateValue stored = before == null ? null : store.decodeChecked(key, before);
         if (stored != null && stored.containsGeneration(generation))
         {
-            return; // replay of a flush that completed before a crash
+            return false; // replay of a flush that completed before a crash
         }
         final boolean newKey = stored == null;
         if (newKey)
@@ -348,6 +426,7 @@ public final class Flusher
         stored.merge(value);
         stored.addGeneration(generation);
         store.put(key, stored, newKey);
+        return true;
     }
 
     /**
@@ -360,10 +439,31 @@ public final class Flusher
     {
         final long today = Math.floorDiv(nowMs, DAY_MS);
         final long windowDays = Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 1;
+        boolean prepared = true;
         for (long day = today - windowDays; day <= today + 1; day++)
         {
-            dedup.prepare(day);
+            prepared &= dedup.prepare(day);
         }
+        if (prepared)
+        {
+            storage.onSuccess(StorageStatus.Area.EXACTLY_ONCE, nowMs);
+        }
+        else
+        {
+            storage.onFailure(StorageStatus.Area.EXACTLY_ONCE, dedup.lastGrowthFailure(), nowMs);
+        }
+    }
+
+    /**
+     * The days {@link #prepareDedupDays} prepares at a time, for sizing the disk at start: the window's days and the
+     * next.
+     *
+     * @param maxAgeMs the validation window.
+     * @return how many days.
+     */
+    static int dedupDaysPrepared(final long maxAgeMs)
+    {
+        return (int)(Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 3);
     }
 
     private void maintain(final long nowMs)

@@ -19,9 +19,18 @@ import java.util.BitSet;
  * crash can never lose or double-use a block.
  *
  * <pre>
- *  header (64 bytes): [free head: tag (32 bits) | block + 1 (32 bits)] [free count] [retired head] [retired count]
+ *   0                  8            16             24              32                 40        44          48
+ *  +------------------+------------+--------------+---------------+------------------+---------+-----------+
+ *  | free head: tag   | free count | retired head | retired count | magic "CFBLOCKS" | version | block     |
+ *  | (32) | block + 1 | long       | long         | long          | long             | int (1) | bytes int |
+ *  +------------------+------------+--------------+---------------+------------------+---------+-----------+
+ *  | blocks int (48) | zero (52..64) |
+ *  +-----------------+---------------+
  *  block i at 64 + i * blockBytes; while free or retired, its first int holds the next block + 1 of its stack
  * </pre>
+ * Files of the first layout (before version 1) have zeros where the magic is: such an arena opens as
+ * {@link #headerless()}, and the live table, which knows from its own header whether its arenas should carry one,
+ * either gives it its header ({@link #writeHeader()}) or refuses it as damaged.
  */
 public final class BlockArena implements AutoCloseable
 {
@@ -42,7 +51,15 @@ public final class BlockArena implements AutoCloseable
     /** {@link #trySetInsert}: no room along the coupon's probe run: promote the sketch. */
     public static final int SET_FULL = 2;
 
-    private static final int HEADER_BYTES = 64;
+    /** File magic, "CFBLOCKS" in little-endian byte order. */
+    static final long MAGIC = 0x534B434F4C424643L;
+    /** Layout version. */
+    static final int VERSION = 1;
+    static final int HEADER_BYTES = 64;
+    static final int MAGIC_OFFSET = 32;
+    static final int VERSION_OFFSET = 40;
+    static final int BLOCK_BYTES_OFFSET = 44;
+    static final int BLOCKS_OFFSET = 48;
     private static final int FREE_HEAD = 0;
     private static final int FREE_COUNT = 8;
     private static final int RETIRED_HEAD = 16;
@@ -52,6 +69,7 @@ public final class BlockArena implements AutoCloseable
     private final UnsafeBuffer buffer;
     private final int blocks;
     private final int blockBytes;
+    private final boolean headerless;
 
     /**
      * A dense arena: blocks of {@link HllSketches#K} registers.
@@ -73,8 +91,96 @@ public final class BlockArena implements AutoCloseable
     {
         this.blocks = blocks;
         this.blockBytes = blockBytes;
-        this.file = MappedFile.openOrCreate(path, HEADER_BYTES + (long)blocks * blockBytes);
+        this.file = MappedFile.openOrCreate(path, fileBytes(blocks, blockBytes), this::putHeader);
         this.buffer = file.buffer();
+        boolean noHeader = false;
+        if (!file.created())
+        {
+            try
+            {
+                noHeader = checkHeader();
+            }
+            catch (final RuntimeException ex)
+            {
+                file.close();
+                throw ex;
+            }
+        }
+        this.headerless = noHeader;
+    }
+
+    /**
+     * @param blocks     blocks of an arena.
+     * @param blockBytes bytes of each.
+     * @return the size of its file.
+     */
+    public static long fileBytes(final int blocks, final int blockBytes)
+    {
+        return HEADER_BYTES + (long)blocks * blockBytes;
+    }
+
+    private void putHeader(final UnsafeBuffer b)
+    {
+        b.putLong(MAGIC_OFFSET, MAGIC);
+        b.putInt(VERSION_OFFSET, VERSION);
+        b.putInt(BLOCK_BYTES_OFFSET, blockBytes);
+        b.putInt(BLOCKS_OFFSET, blocks);
+    }
+
+    /** @return true when the file has the first layout's zeros where the header goes; throws when it is wrong. */
+    private boolean checkHeader()
+    {
+        final long magic = buffer.getLong(MAGIC_OFFSET);
+        if (magic == 0 && buffer.getLong(VERSION_OFFSET) == 0 && buffer.getLong(BLOCKS_OFFSET) == 0 &&
+            buffer.getLong(HEADER_BYTES - 8) == 0)
+        {
+            return true;
+        }
+        final String problem;
+        if (magic != MAGIC)
+        {
+            problem = "bad magic 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC);
+        }
+        else if (buffer.getInt(VERSION_OFFSET) != VERSION)
+        {
+            problem = "format version " + buffer.getInt(VERSION_OFFSET) + ", expected " + VERSION;
+        }
+        else if (buffer.getInt(BLOCK_BYTES_OFFSET) != blockBytes)
+        {
+            problem = "block size " + buffer.getInt(BLOCK_BYTES_OFFSET) + ", expected " + blockBytes;
+        }
+        else if (buffer.getInt(BLOCKS_OFFSET) != blocks)
+        {
+            problem = "it says it has " + buffer.getInt(BLOCKS_OFFSET) + " blocks, its size says " + blocks;
+        }
+        else
+        {
+            return false;
+        }
+        throw new IllegalStateException("block arena " + file.path() + ": " + problem + ". It is damaged or was " +
+            "not written by this version of Crashfree: restore the data directory's live/ files from a backup, or " +
+            "move live/ away and restart (the live aggregates not yet in the store are then lost)");
+    }
+
+    /**
+     * @return whether the file has no header yet (it was made by a version before headers); the live table decides
+     *         whether that is an upgrade ({@link #writeHeader()}) or damage.
+     */
+    public boolean headerless()
+    {
+        return headerless;
+    }
+
+    /** Gives a file of the first layout its header (an upgrade; before any writer runs). */
+    public void writeHeader()
+    {
+        putHeader(buffer);
+    }
+
+    /** @return the arena file. */
+    public Path path()
+    {
+        return file.path();
     }
 
     /** @return the number of blocks. */

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +69,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Files</h2>
  * <pre>
- *  dedup-DAY-SEG.dat   DAY = epoch day of started, SEG = 0, 1, 2, ... (created as .tmp, renamed when complete)
+ *  dedup-DAY-SEG.dat   DAY = epoch day of started, SEG = 0, 1, 2, ... (allocated in full and given its header
+ *                      as .tmp, renamed when complete)
  *
  *   0                   8           12          16                  24                  32                 64
  *  +-------------------+-----------+-----------+-------------------+-------------------+---------+--------+
@@ -128,6 +128,8 @@ public final class DedupSets implements AutoCloseable
     private final int initialCapacity;
     private final AtomicReferenceArray<Day> days = new AtomicReferenceArray<>(DAYS);
     private final Object control = new Object(); // orders prepare, retire and close; never taken by tryInsert
+    private long growthFailures; // control lock
+    private UncheckedIOException lastGrowthFailure; // control lock
 
     /** One segment: an open-addressing set of fingerprints in one mapped file. */
     private static final class Segment
@@ -364,19 +366,51 @@ public final class DedupSets implements AutoCloseable
      * until the newest could take the day's inserts since the previous call and still be at most
      * {@link #GROW_AT_FILL} full (see the class comment). Cheap when there is nothing to do. A day older than one
      * already mapped in its place (64 days later) is left alone. Call it often (every flusher cycle): the margin it
-     * leaves is one interval's worth of inserts.
+     * leaves is one interval's worth of inserts. A segment file that cannot be made (disk full, a failed write) is
+     * not published: inserts that would need it answer {@link #FULL}, and the next call tries again.
      *
      * @param epochDay the day.
+     * @return false when a segment file could not be made ({@link #lastGrowthFailure()} says why).
      */
-    public void prepare(final long epochDay)
+    public boolean prepare(final long epochDay)
     {
         synchronized (control)
         {
-            final Day day = load(epochDay, true);
-            if (day != null)
+            try
             {
-                grow(day);
+                final Day day = load(epochDay, true);
+                if (day != null)
+                {
+                    grow(day);
+                }
+                return true;
             }
+            catch (final UncheckedIOException ex)
+            {
+                // Disk full or a failed write: nothing was published, so inserts that needed the new segment answer
+                // FULL (the request gets 503) and the next call tries again.
+                growthFailures++;
+                lastGrowthFailure = ex;
+                return false;
+            }
+        }
+    }
+
+    /** @return calls of {@link #prepare} that could not create a segment file (disk full, failed write). */
+    public long growthFailures()
+    {
+        synchronized (control)
+        {
+            return growthFailures;
+        }
+    }
+
+    /** @return why the last {@link #prepare} that failed could not create its segment, or null. */
+    public UncheckedIOException lastGrowthFailure()
+    {
+        synchronized (control)
+        {
+            return lastGrowthFailure;
         }
     }
 
@@ -527,8 +561,7 @@ public final class DedupSets implements AutoCloseable
                 }
                 catch (final NumberFormatException ex)
                 {
-                    throw new IllegalStateException("unexpected file " + f + " among the dedup segments " +
-                        "(expected dedup-DAY-SEGMENT.dat): move it out of " + dir, ex);
+                    continue; // not a segment's name: not ours (the data directory's scan warns about it)
                 }
             }
         }
@@ -624,32 +657,30 @@ public final class DedupSets implements AutoCloseable
     private Segment createSegment(final long epochDay, final int index, final int capacity)
     {
         final Path path = segmentFile(epochDay, index);
-        final Path tmp = path.resolveSibling(path.getFileName() + TMP_SUFFIX);
-        try
+        if (Files.exists(path))
         {
-            if (Files.exists(path))
-            {
-                throw new IllegalStateException("dedup segment " + path + " exists but is not mapped");
-            }
-            Files.deleteIfExists(tmp);
-            try (MappedFile file = MappedFile.openOrCreate(tmp, HEADER_BYTES + ((long)capacity << 3)))
-            {
-                final UnsafeBuffer b = file.buffer();
-                b.putLong(MAGIC_OFFSET, MAGIC);
-                b.putInt(VERSION_OFFSET, VERSION);
-                b.putInt(SEGMENT_OFFSET, index);
-                b.putLong(DAY_OFFSET, epochDay);
-                b.putLong(CAPACITY_OFFSET, capacity);
-                file.force();
-            }
-            // The rename makes the segment appear complete or not at all: a crash never leaves a header-less segment.
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+            throw new IllegalStateException("dedup segment " + path + " exists but is not mapped");
         }
-        catch (final IOException ex)
+        // Allocated in full, header written under the .tmp name, then renamed: a crash never leaves a header-less
+        // segment, and a full disk fails here, on the flusher, not as a fault in an event loop's insert.
+        final MappedFile file = MappedFile.openOrCreate(path, segmentBytes(capacity), b ->
         {
-            throw new UncheckedIOException("cannot create dedup segment " + path, ex);
-        }
-        return openSegment(path, epochDay, index);
+            b.putLong(MAGIC_OFFSET, MAGIC);
+            b.putInt(VERSION_OFFSET, VERSION);
+            b.putInt(SEGMENT_OFFSET, index);
+            b.putLong(DAY_OFFSET, epochDay);
+            b.putLong(CAPACITY_OFFSET, capacity);
+        });
+        return new Segment(index, capacity, file);
+    }
+
+    /**
+     * @param capacity slots of a segment.
+     * @return the size of its file.
+     */
+    public static long segmentBytes(final int capacity)
+    {
+        return HEADER_BYTES + ((long)capacity << 3);
     }
 
     private Segment openSegment(final Path path, final long epochDay, final int index)

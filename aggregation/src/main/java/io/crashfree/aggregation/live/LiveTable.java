@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.BitSet;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
 import static io.crashfree.aggregation.session.DurationHistogram.durationBucket;
@@ -51,7 +50,9 @@ public final class LiveTable implements AutoCloseable
 
     /**
      * Opens (or creates) the table and recovers it after an unclean stop: half-claimed records become tombstones,
-     * writer counts are reset, and the arena's free list is rebuilt from the blocks records still reference.
+     * writer counts are reset, and the arena's free list is rebuilt from the blocks records still reference. Before
+     * any of that it checks the header (and its arenas' against it) and every record that holds data: a damaged file
+     * stops the open with a message naming it and what is wrong, never a table that answers something else.
      *
      * @param path     the table file.
      * @param capacity records, a power of two.
@@ -59,6 +60,7 @@ public final class LiveTable implements AutoCloseable
      * @param sets     the coupon-set arena (the form between the record's sparse array and a dense block), or null
      *                 to promote sparse arrays straight to dense blocks.
      * @param usage    per-project accounting of records and blocks.
+     * @throws IllegalStateException naming the file (and the record) when it is damaged or of another layout.
      */
     public LiveTable(final Path path, final int capacity, final BlockArena arena, final BlockArena sets,
         final LiveUsage usage)
@@ -73,24 +75,47 @@ public final class LiveTable implements AutoCloseable
         this.mask = capacity - 1;
         this.arena = arena;
         this.occupied = new long[Math.max(1, capacity >>> 6)];
-        this.file = MappedFile.openOrCreate(path, HEADER_BYTES + (long)capacity * RECORD_BYTES);
+        this.file = MappedFile.openOrCreate(path, fileBytes(capacity), this::putHeader);
         this.buffer = file.buffer();
-        if (file.created())
+        try
         {
-            buffer.putInt(MAGIC_OFFSET, MAGIC);
-            buffer.putInt(VERSION_OFFSET, VERSION);
-            buffer.putInt(CAPACITY_OFFSET, capacity);
-            buffer.putInt(RECORD_SIZE_OFFSET, RECORD_BYTES);
-            // Generation ids are unique across table files: a random instance id above a persistent counter.
-            final long instance = new SecureRandom().nextInt() & 0x7FFF_FFFFL;
-            buffer.putLongVolatile(NEXT_GENERATION_OFFSET, instance << 32);
+            final LiveTableRecovery recovery = new LiveTableRecovery(path, buffer, capacity, arena, sets);
+            if (file.created())
+            {
+                recovery.adoptHeaderlessArenas(); // arenas left by a table that is gone hold nothing it refers to
+            }
+            else
+            {
+                recovery.checkHeader();
+            }
+            recovery.recover(occupied, usage);
         }
-        else if (buffer.getInt(MAGIC_OFFSET) != MAGIC || buffer.getInt(VERSION_OFFSET) != VERSION ||
-            buffer.getInt(CAPACITY_OFFSET) != capacity)
+        catch (final RuntimeException ex)
         {
-            throw new IllegalStateException(path + " is not a live table of this version and capacity");
+            file.close();
+            throw ex;
         }
-        recover();
+    }
+
+    /**
+     * @param capacity records.
+     * @return the size of a table file.
+     */
+    public static long fileBytes(final int capacity)
+    {
+        return HEADER_BYTES + (long)capacity * RECORD_BYTES;
+    }
+
+    private void putHeader(final UnsafeBuffer b)
+    {
+        b.putInt(MAGIC_OFFSET, MAGIC);
+        b.putInt(VERSION_OFFSET, VERSION);
+        b.putInt(CAPACITY_OFFSET, capacity);
+        b.putInt(RECORD_SIZE_OFFSET, RECORD_BYTES);
+        LiveTableRecovery.putArenaGeometry(b, arena, sets);
+        // Generation ids are unique across table files: a random instance id above a persistent counter.
+        final long instance = new SecureRandom().nextInt() & 0x7FFF_FFFFL;
+        b.putLongVolatile(NEXT_GENERATION_OFFSET, instance << 32);
     }
 
     /**
@@ -103,51 +128,6 @@ public final class LiveTable implements AutoCloseable
     public LiveTable(final Path path, final int capacity, final BlockArena arena)
     {
         this(path, capacity, arena, null, LiveUsage.unlimited(Long.MAX_VALUE >> 2));
-    }
-
-    private void recover()
-    {
-        final BitSet usedBlocks = new BitSet(arena.capacity());
-        final BitSet usedSets = new BitSet(sets == null ? 0 : sets.capacity());
-        int live = 0;
-        usage.reset();
-        for (int i = 0; i < capacity; i++)
-        {
-            final int off = recordOffset(i);
-            final int state = buffer.getInt(off + STATE);
-            if (state == STATE_CLAIMING)
-            {
-                buffer.setMemory(off + 8, RECORD_BYTES - 8, (byte)0);
-                buffer.putIntVolatile(off + STATE, STATE_TOMBSTONE);
-            }
-            else if (state == STATE_READY || state == STATE_SEALED)
-            {
-                live++;
-                occupied[i >>> 6] |= 1L << i;
-                final long project = buffer.getLong(off + PROJECT);
-                usage.onRecords(project, 1);
-                for (int s = 0; s < SKETCHES; s++)
-                {
-                    final int ref = buffer.getInt(off + denseOffset(s));
-                    if (ref > 0)
-                    {
-                        usedBlocks.set(ref - 1);
-                        usage.onSketchBytes(project, arena.blockBytes());
-                    }
-                    else if (ref < 0 && sets != null)
-                    {
-                        usedSets.set(setBlock(ref));
-                        usage.onSketchBytes(project, sets.blockBytes());
-                    }
-                }
-            }
-        }
-        arena.rebuildFreeList(usedBlocks);
-        if (sets != null)
-        {
-            sets.rebuildFreeList(usedSets);
-        }
-        buffer.putIntVolatile(LIVE_RECORDS_OFFSET, live);
     }
 
     /** @return the number of record slots. */
@@ -445,7 +425,7 @@ public final class LiveTable implements AutoCloseable
         return false; // a field never moves back from dense, and a set is replaced only by a dense block
     }
 
-    private static int setBlock(final int ref)
+    static int setBlock(final int ref)
     {
         return (ref & ~SET_TAG) - 1;
     }

@@ -8,6 +8,17 @@ import io.crashfree.aggregation.sketch.UserSketches;
  * table keyed by (project, release hash, environment hash, bucket start). All fields little-endian (native order).
  *
  * <pre>
+ *  Header (4096 bytes):
+ *   0            4            8            12            16             20            24           28          32
+ *  +------------+------------+------------+-------------+--------------+-------------+------------+-----------+
+ *  | magic CFLT | version 4  | capacity   | record size | dense blocks | dense block | set blocks | set block |
+ *  |            |            | (records)  | (512)       |              | bytes       | (0: none)  | bytes     |
+ *  +------------+------------+------------+-------------+--------------+-------------+------------+-----------+
+ *  | header check (32): CRC32C of bytes 0..32 | zero ... | next generation (64, long) | ... | live records (128) |
+ *  +------------------------------------------+----------+----------------------------+-----+--------------------+
+ *  Version 3 had only the first four fields, and its arena files (dense.dat, sets.dat) no header: such a table is
+ *  upgraded in place when it is opened (the arenas get their headers, the table the fields from 16 on).
+ *
  *  Record (512 bytes):
  *   0                   4                   8
  *  +-------------------+-------------------+
@@ -47,7 +58,9 @@ public final class LiveTableDescriptor
     /** File magic, "CFLT". */
     public static final int MAGIC = 0x544C4643;
     /** Layout version. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
+    /** The version before arena geometry and the header check were added; upgraded in place at open. */
+    public static final int VERSION_WITHOUT_ARENA_HEADERS = 3;
     /** Header offset of the magic. */
     public static final int MAGIC_OFFSET = 0;
     /** Header offset of the version. */
@@ -56,6 +69,18 @@ public final class LiveTableDescriptor
     public static final int CAPACITY_OFFSET = 8;
     /** Header offset of the record size. */
     public static final int RECORD_SIZE_OFFSET = 12;
+    /** Header offset of the dense arena's blocks. */
+    public static final int DENSE_BLOCKS_OFFSET = 16;
+    /** Header offset of the dense arena's block size. */
+    public static final int DENSE_BLOCK_BYTES_OFFSET = 20;
+    /** Header offset of the coupon-set arena's blocks (0 when sketches go from sparse straight to dense). */
+    public static final int SET_BLOCKS_OFFSET = 24;
+    /** Header offset of the coupon-set arena's block size. */
+    public static final int SET_BLOCK_BYTES_OFFSET = 28;
+    /** Header offset of the CRC32C of the header's first {@link #CHECKED_HEADER_BYTES} bytes. */
+    public static final int HEADER_CHECK_OFFSET = 32;
+    /** Bytes of the header the check covers: the fields that never change after creation. */
+    public static final int CHECKED_HEADER_BYTES = 32;
     /** Header offset of the next generation id (long, get-and-add). */
     public static final int NEXT_GENERATION_OFFSET = 64;
     /** Header offset of the number of records holding data (int; recounted at start). */

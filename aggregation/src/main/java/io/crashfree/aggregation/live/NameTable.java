@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * when more distinct projects than that registered since open, a new project's names answer FULL until a restart.
  *
  * <h2>File</h2>
- * {@code 64 + capacity * 320} bytes, sparse until used: 41,943,104 bytes (40 MiB) at {@link #DEFAULT_CAPACITY}.
+ * {@code 64 + capacity * 320} bytes, allocated on disk in full when created: 41,943,104 bytes (40 MiB) at
+ * {@link #DEFAULT_CAPACITY}.
  * <pre>
  *  header (64 bytes):
  *   0                   8           12            16                  24         64
@@ -763,20 +764,28 @@ public final class NameTable implements AutoCloseable
             "then registered again as sessions arrive; those of older data show as unknown)");
     }
 
-    /** Creates the file complete with its header under a temporary name, then renames it into place. */
-    private void create() throws IOException
+    /**
+     * Creates the file complete with its header (allocated in full on disk, written under a temporary name, then
+     * renamed into place).
+     */
+    private void create()
     {
-        final Path tmp = sibling(".tmp");
-        try (MappedFile f = MappedFile.openOrCreate(tmp, HEADER_BYTES + (long)capacity * SLOT_BYTES))
+        MappedFile.openOrCreate(path, fileBytes(capacity), b ->
         {
-            final UnsafeBuffer b = f.buffer();
             b.putLong(MAGIC_OFFSET, MAGIC);
             b.putInt(VERSION_OFFSET, VERSION);
             b.putInt(SLOT_BYTES_OFFSET, SLOT_BYTES);
             b.putLong(CAPACITY_OFFSET, capacity);
-            f.force();
-        }
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+        }).close();
+    }
+
+    /**
+     * @param capacity slots.
+     * @return the size of a table's file.
+     */
+    public static long fileBytes(final int capacity)
+    {
+        return HEADER_BYTES + (long)capacity * SLOT_BYTES;
     }
 
     private static MappedFile open(final Path file)
@@ -815,6 +824,7 @@ public final class NameTable implements AutoCloseable
             final int off = offset(i);
             final int control = buffer.getInt(off + CONTROL);
             final int generation = control & ~STATE_MASK;
+            checkSlot(i, off, control & STATE_MASK);
             switch (control & STATE_MASK)
             {
                 case CLAIMING -> buffer.putInt(off + CONTROL, generation | TOMBSTONE);
@@ -835,15 +845,43 @@ public final class NameTable implements AutoCloseable
             final long project = buffer.getLong(off + PROJECT);
             final int kind = buffer.getInt(off + KIND);
             final long hash = buffer.getLong(off + HASH);
-            if ((kind != KIND_RELEASE && kind != KIND_ENVIRONMENT) || firstLive(project, kind, hash) != i)
+            if (firstLive(project, kind, hash) != i)
             {
-                buffer.putInt(off + CONTROL, (control & ~STATE_MASK) | TOMBSTONE); // a later duplicate, or garbage
+                buffer.putInt(off + CONTROL, (control & ~STATE_MASK) | TOMBSTONE); // a later duplicate
             }
             else if (counts.tryReserve(project, kind, false) != null)
             {
                 throw new IllegalStateException("name table " + path + " holds names of more than " +
                     counts.capacity() + " projects: raise the capacity");
             }
+        }
+    }
+
+    /** Start-up only: a slot whose state, kind or length no writer ever stores is damage, not a name. */
+    private void checkSlot(final int index, final int off, final int state)
+    {
+        String problem = null;
+        if (state > TOMBSTONE)
+        {
+            problem = "state " + state + " is none of 0.." + TOMBSTONE;
+        }
+        else if (state == READY || state == RETIRING)
+        {
+            final int kind = buffer.getInt(off + KIND);
+            final int length = buffer.getInt(off + LENGTH);
+            if (kind != KIND_RELEASE && kind != KIND_ENVIRONMENT)
+            {
+                problem = "kind " + kind + " is neither " + KIND_RELEASE + " (release) nor " + KIND_ENVIRONMENT +
+                    " (environment)";
+            }
+            else if (length < 0 || length > MAX_NAME_BYTES)
+            {
+                problem = "name length " + length + " is outside 0.." + MAX_NAME_BYTES;
+            }
+        }
+        if (problem != null)
+        {
+            throw badFile(path, "slot " + index + ": " + problem);
         }
     }
 

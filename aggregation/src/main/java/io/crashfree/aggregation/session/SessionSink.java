@@ -20,6 +20,11 @@ public interface SessionSink
     int OVER_PROJECT_NAMES = 3;
     /** {@link #fold}: the project used its exactly-once entries for the day; nothing was folded ({@code 429}). */
     int OVER_PROJECT_EXACTLY_ONCE = 4;
+    /**
+     * {@link #fold}: like {@link #BUSY}, but because the node cannot write to its disk now (full, or failing):
+     * {@code 503}, retried later than a plain {@code BUSY}.
+     */
+    int STORAGE_UNAVAILABLE = 5;
 
     /**
      * Folds every session of a fully validated envelope.
@@ -33,7 +38,8 @@ public interface SessionSink
      * Folds every session of a fully validated envelope, saying why when it cannot.
      *
      * @param batch the envelope's sessions; borrowed for the duration of the call.
-     * @return {@link #FOLDED}, {@link #BUSY} or one of the {@code OVER_PROJECT_*} refusals.
+     * @return {@link #FOLDED}, {@link #BUSY}, {@link #STORAGE_UNAVAILABLE} or one of the {@code OVER_PROJECT_*}
+     *         refusals.
      */
     default int fold(final SessionBatch batch)
     {

@@ -1,5 +1,8 @@
 package io.crashfree.aggregation.store;
 
+import io.crashfree.aggregation.files.DiskSpace;
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
@@ -7,12 +10,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The persistent aggregates: a Chronicle Map file of {@link StoreKey} → {@link AggregateValue}, plus an in-memory
@@ -28,6 +36,7 @@ import java.util.function.BiConsumer;
  */
 public final class AggregateStore implements AutoCloseable
 {
+    private final Path file;
     private final ChronicleMap<byte[], byte[]> map;
     private final ConcurrentSkipListSet<StoreKey> index = new ConcurrentSkipListSet<>();
     /**
@@ -38,8 +47,9 @@ public final class AggregateStore implements AutoCloseable
     private final ConcurrentHashMap<StoreKey, AtomicLong> bucketWrites = new ConcurrentHashMap<>();
     /** Per (project, width): the newest bucket whose last key was removed, and the sequence of that removal. */
     private final Map<StoreKey, long[]> removedThrough = new ConcurrentHashMap<>();
+    private final long growthReserveBytes;
     private volatile long writeSequence;
-    private int recoveredCorruptions;
+    private final int recoveredCorruptions;
     private StoreKey lastBucket; // the flusher's last written bucket and its cell
     private AtomicLong lastBucketWrites;
 
@@ -52,28 +62,253 @@ public final class AggregateStore implements AutoCloseable
      */
     public AggregateStore(final Path file, final long expectedEntries, final int averageValueBytes)
     {
+        this(file, expectedEntries, averageValueBytes, message -> { });
+    }
+
+    /**
+     * Opens or creates the store. An existing file is recovered (Chronicle Map's own recovery, which also verifies
+     * every entry's checksum) and every entry's shape is checked ({@link AggregateValueDescriptor#problem}) while the
+     * key index is built. Chronicle Map drops an entry whose checksum fails: after a crash in the middle of writing it
+     * that is the entry the crash tore (reported as a warning), but otherwise it is damage, and the open fails, now
+     * and at every later open until the operator acts ({@link #DAMAGE_MARKER_SUFFIX}), so the store never answers
+     * without the entry unnoticed. (Chronicle Map writes every page of a new file, so it is allocated on disk in full;
+     * check the space first, {@link #estimatedFileBytes}.)
+     *
+     * @param file              the map file.
+     * @param expectedEntries   entries it is sized for (it may grow past them up to a bloat factor).
+     * @param averageValueBytes typical serialized value size.
+     * @param warnings          receives a line when Chronicle Map's recovery repaired something after a crash.
+     * @throws IllegalStateException naming the file (and the entry) when it cannot be opened or is damaged.
+     */
+    public AggregateStore(final Path file, final long expectedEntries, final int averageValueBytes,
+        final Consumer<String> warnings)
+    {
+        this.file = file;
+        final boolean exists = Files.exists(file);
+        final Path marker = file.resolveSibling(file.getFileName() + DAMAGE_MARKER_SUFFIX);
         try
         {
-            Files.createDirectories(file.getParent());
-            final boolean exists = Files.exists(file);
-            final ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
-                .name("crashfree-aggregates")
-                .entries(expectedEntries)
-                .averageKeySize(StoreKey.BYTES)
-                .averageValueSize(averageValueBytes)
-                .maxBloatFactor(8.0)
-                .skipCloseOnExitHook(true); // the node closes it after its final flush, not Chronicle's own hook
-            // Recover on every open of an existing map: a process killed while the flusher held a segment lock
-            // (kill -9 during a put) leaves the lock taken, and a plain open would wait 60 s for it and fail. One
-            // node owns its data directory, so no other process can be using the map while it recovers.
-            map = exists ? builder.recoverPersistedTo(file.toFile(), true, corruption -> recoveredCorruptions++) :
-                builder.createPersistedTo(file.toFile());
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (Files.exists(marker))
+            {
+                throw new IllegalStateException("aggregate store " + file + " was found damaged at an earlier open (" +
+                    Files.readString(marker).trim() + "): " + DAMAGED_HINT + ", and delete " + marker);
+            }
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot open the aggregate store " + file, ex);
+            throw new UncheckedIOException("cannot open the aggregate store " + file + ": " + ex.getMessage(), ex);
         }
-        map.forEachEntry(entry -> index.add(StoreKey.fromBytes(entry.key().get())));
+        final ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
+            .name("crashfree-aggregates")
+            .entries(expectedEntries)
+            .averageKeySize(StoreKey.BYTES)
+            .averageValueSize(averageValueBytes)
+            .maxBloatFactor(MAX_BLOAT_FACTOR)
+            .checksumEntries(true) // verified by the recovery at every open
+            .skipCloseOnExitHook(true); // the node closes it after its final flush, not Chronicle's own hook
+        final Recovery recovery = new Recovery();
+        ChronicleMap<byte[], byte[]> opened = null;
+        try
+        {
+            // Recover on every open of an existing map: a process killed while the flusher held a segment lock
+            // (kill -9 during a put) leaves the lock taken, and a plain open would wait 60 s for it and fail. One
+            // node owns its data directory (it is locked), so no other process can be using the map while it recovers.
+            opened = exists ? builder.recoverPersistedTo(file.toFile(), true, recovery) :
+                builder.createPersistedTo(file.toFile());
+            final String damage = recovery.damage();
+            if (damage != null)
+            {
+                Files.writeString(marker, damage + "\n"); // the recovery dropped the entry: refuse at every open
+                throw new DamagedEntryException(damage);
+            }
+            opened.forEachEntry(entry -> checkAndIndex(entry.key().get(), entry.value().get()));
+        }
+        catch (final IOException | RuntimeException | InternalError ex)
+        {
+            // InternalError: a fault in a mapped page (Chronicle Map writes every page of a new file, and a full disk
+            // there faults); the space was checked before, so only a race with another process gets here.
+            if (opened != null)
+            {
+                opened.close();
+            }
+            if (!exists)
+            {
+                deleteHalfMade();
+                throw new IllegalStateException("aggregate store " + file + " cannot be created (" + describe(ex) +
+                    "; " + DiskSpace.describe(DiskSpace.usableBytes(file)) + " usable on its filesystem)", ex);
+            }
+            if (ex instanceof DamagedEntryException damaged)
+            {
+                throw new IllegalStateException("aggregate store " + file + ": " + damaged.getMessage() + ". It is " +
+                    "damaged: " + DAMAGED_HINT);
+            }
+            throw new IllegalStateException("aggregate store " + file + " cannot be opened (" + describe(ex) +
+                "). It is damaged or was not written by this version of Crashfree: " + DAMAGED_HINT, ex);
+        }
+        this.map = opened;
+        this.recoveredCorruptions = recovery.events;
+        this.growthReserveBytes = growthReserve(opened);
+        if (recovery.events > 0)
+        {
+            warnings.accept("aggregate store " + file + ": Chronicle Map's recovery repaired " + recovery.events +
+                " inconsistencies a process killed while writing it left" + (recovery.torn > 0 ? ", and dropped " +
+                recovery.torn + " entry it had half written (that key keeps only what is flushed into it again)" :
+                "") + ": " + String.join("; ", recovery.reports));
+        }
+    }
+
+    /**
+     * Suffix of the file that records damage the recovery found ({@code aggregates.cm.damaged}): while it exists the
+     * store does not open.
+     */
+    public static final String DAMAGE_MARKER_SUFFIX = ".damaged";
+    private static final double MAX_BLOAT_FACTOR = 8.0;
+    private static final String DAMAGED_HINT = "restore it from a backup; or, to start with an empty store (the " +
+        "flushed aggregates are then lost), move it away and remove its line from the data directory's MANIFEST";
+
+    /**
+     * What Chronicle Map's recovery reported. A crash leaves a segment's lock taken and, if it struck in the middle
+     * of a write, that segment's entry with a wrong checksum; a wrong checksum in a segment whose lock was clear is
+     * damage.
+     */
+    private static final class Recovery implements ChronicleHashCorruption.Listener
+    {
+        final Set<Integer> lockedSegments = new HashSet<>();
+        final List<Integer> checksumFailures = new ArrayList<>();
+        final List<String> checksumMessages = new ArrayList<>();
+        final List<String> reports = new ArrayList<>();
+        int events;
+        int torn;
+
+        @Override
+        public void onCorruption(final ChronicleHashCorruption corruption)
+        {
+            events++;
+            final String message = String.valueOf(corruption.message());
+            if (message.startsWith("lock of segment"))
+            {
+                lockedSegments.add(corruption.segmentIndex());
+            }
+            else if (message.startsWith("Checksum doesn't match"))
+            {
+                checksumFailures.add(corruption.segmentIndex());
+                final int key = message.indexOf(", key:");
+                checksumMessages.add(key < 0 ? message : message.substring(0, key));
+            }
+            if (reports.size() < 4)
+            {
+                reports.add(message.replace('\n', ' '));
+            }
+        }
+
+        /** @return the damage found, or null when everything it repaired is what a crash leaves. */
+        String damage()
+        {
+            for (int i = 0; i < checksumFailures.size(); i++)
+            {
+                final int segment = checksumFailures.get(i);
+                if (!lockedSegments.contains(segment))
+                {
+                    return "an entry in segment " + segment + " failed its checksum and was dropped by Chronicle " +
+                        "Map's recovery (" + checksumMessages.get(i) + ")";
+                }
+                torn++;
+            }
+            return null;
+        }
+    }
+
+    /** An entry failed its checks at open. */
+    private static final class DamagedEntryException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        DamagedEntryException(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    private void checkAndIndex(final byte[] key, final byte[] value)
+    {
+        final String problem = AggregateValueDescriptor.problem(key, value);
+        if (problem != null)
+        {
+            throw new DamagedEntryException("the entry " + (key.length == StoreKey.BYTES ?
+                "of " + StoreKey.fromBytes(key) : "with a key of " + key.length + " bytes") + " is damaged: " + problem);
+        }
+        index.add(StoreKey.fromBytes(key));
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        final StringBuilder out = new StringBuilder(ex.getClass().getSimpleName());
+        if (ex.getMessage() != null)
+        {
+            out.append(": ").append(ex.getMessage().replace('\n', ' '));
+        }
+        if (ex.getCause() != null && ex.getCause() != ex)
+        {
+            out.append("; caused by ").append(describe(ex.getCause()));
+        }
+        return out.toString();
+    }
+
+    private void deleteHalfMade()
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ignored)
+        {
+            // the failure being reported matters more
+        }
+    }
+
+    /**
+     * What the file may grow by at once: Chronicle Map appends a bulk of tiers (and writes all of it) when a segment
+     * overflows; the sizes are public fields of its implementation. Plus a margin for the filesystem's own needs.
+     */
+    private static long growthReserve(final ChronicleMap<byte[], byte[]> map)
+    {
+        long bulkBytes = 64L << 20;
+        if (map instanceof VanillaChronicleHash<?, ?, ?, ?> hash)
+        {
+            bulkBytes = hash.tierSize * Math.max(1, hash.tiersInBulk);
+        }
+        return bulkBytes + (1L << 20);
+    }
+
+    /**
+     * What a new store's file takes on disk, for checking the space before creating it: Chronicle Map lays out (and
+     * writes) its segments for the expected entries at creation; measured with 1 KiB average values, 1,325 to 1,450
+     * bytes an entry (250,000 entries: 331 MB; 1,000: 1.4 MB), so this errs on the high side.
+     *
+     * @param expectedEntries   entries it is sized for.
+     * @param averageValueBytes typical serialized value size.
+     * @return bytes.
+     */
+    public static long estimatedFileBytes(final long expectedEntries, final int averageValueBytes)
+    {
+        return (1L << 20) + expectedEntries * (StoreKey.BYTES + averageValueBytes + 320);
+    }
+
+    /** @return the map file. */
+    public Path file()
+    {
+        return file;
+    }
+
+    /**
+     * @return bytes that must be usable on the store's filesystem before the flusher writes to it: what one growth
+     *         of the file takes. Chronicle Map writes a new bulk of tiers through its mapping, where a full disk is a
+     *         fault rather than an error, so the flusher does not write unless this much is free.
+     */
+    public long growthReserveBytes()
+    {
+        return growthReserveBytes;
     }
 
     /** @return inconsistencies Chronicle Map's recovery found and repaired when the store was opened. */
@@ -100,6 +335,44 @@ public final class AggregateStore implements AutoCloseable
     {
         final byte[] bytes = map.get(key.toBytes());
         return bytes == null ? null : AggregateValue.fromBytes(bytes, sketchMask);
+    }
+
+    /**
+     * Decodes a value read with {@link #getBytes} after checking it (the flusher, before it merges into it: a damaged
+     * entry must not be merged into and written back with a fresh check).
+     *
+     * @param key   its key.
+     * @param bytes its serialized value.
+     * @return the value.
+     * @throws IllegalStateException naming the file and the entry when it is damaged.
+     */
+    public AggregateValue decodeChecked(final StoreKey key, final byte[] bytes)
+    {
+        final String problem = AggregateValueDescriptor.problem(key.toBytes(), bytes);
+        if (problem != null)
+        {
+            throw new IllegalStateException("aggregate store " + file + ": the entry of " + key + " is damaged: " +
+                problem + ". " + DAMAGED_HINT);
+        }
+        return AggregateValue.fromBytes(bytes, AggregateValue.ALL_SKETCHES);
+    }
+
+    /**
+     * Puts back what a key held before a write that must be undone (flusher only): its former serialized value, or
+     * nothing.
+     *
+     * @param key    the key.
+     * @param before its former value as {@link #getBytes} returned it, or null when it had none.
+     */
+    public void restore(final StoreKey key, final byte[] before)
+    {
+        if (before == null)
+        {
+            remove(key);
+            return;
+        }
+        map.put(key.toBytes(), before);
+        stamp(key);
     }
 
     /**
@@ -136,6 +409,11 @@ public final class AggregateStore implements AutoCloseable
         {
             index.add(key);
         }
+        stamp(key);
+    }
+
+    private void stamp(final StoreKey key)
+    {
         final long sequence = nextSequence();
         final StoreKey bucket = bucketOf(key);
         if (!bucket.equals(lastBucket))

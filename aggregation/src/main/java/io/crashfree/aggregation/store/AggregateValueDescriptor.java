@@ -3,6 +3,9 @@ package io.crashfree.aggregation.store;
 import io.crashfree.aggregation.session.DurationHistogram;
 import io.crashfree.aggregation.sketch.UserSketches;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * The stored form of one key's aggregates ({@link AggregateValue#toBytes()}), the value of every store entry.
  * Little-endian throughout; the fixed part comes first, the variable part (generations, sketches) after it.
@@ -59,5 +62,54 @@ public final class AggregateValueDescriptor
     public static int sketchesOffset(final int generations)
     {
         return GENERATIONS_OFFSET + 8 * generations;
+    }
+
+    /**
+     * Checks a stored entry's shape: its key's length, the value's version, and that the value's parts add up to its
+     * length. (Its bytes are covered by Chronicle Map's own entry checksum.)
+     *
+     * @param key   the entry's key bytes.
+     * @param value the value bytes.
+     * @return what is wrong, or null when nothing is.
+     */
+    public static String problem(final byte[] key, final byte[] value)
+    {
+        if (key.length != StoreKey.BYTES)
+        {
+            return "key of " + key.length + " bytes, expected " + StoreKey.BYTES;
+        }
+        if (value.length < GENERATIONS_OFFSET)
+        {
+            return "value of " + value.length + " bytes, shorter than its fixed part";
+        }
+        if (value[VERSION_OFFSET] != FORMAT_VERSION)
+        {
+            return "value format version " + value[VERSION_OFFSET] + ", expected " + FORMAT_VERSION;
+        }
+        final ByteBuffer in = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+        final int generations = in.getInt(GENERATION_COUNT_OFFSET);
+        if (generations < 0 || generations > AggregateValue.MAX_GENERATIONS)
+        {
+            return "generation count " + generations + " outside 0.." + AggregateValue.MAX_GENERATIONS;
+        }
+        long position = sketchesOffset(generations);
+        for (int s = 0; s < SKETCHES; s++)
+        {
+            if (position + 4 > value.length)
+            {
+                return "the value ends inside sketch " + s;
+            }
+            final int length = in.getInt((int)position);
+            if (length < 0)
+            {
+                return "sketch " + s + " has length " + length;
+            }
+            position += 4L + length;
+        }
+        if (position != value.length)
+        {
+            return "its parts add up to " + position + " bytes, but it has " + value.length;
+        }
+        return null;
     }
 }

@@ -612,6 +612,36 @@ class NameTableTest
     }
 
     @Test
+    void shouldRefuseToOpenAFileWithADamagedSlotNamingTheFileAndTheSlot() throws IOException
+    {
+        record Case(String what, int field, int value, String message)
+        {
+        }
+        final List<Case> cases = List.of(
+            new Case("state", NameTable.CONTROL, 0x100 | 9, "state 9 is none of 0..4"),
+            new Case("kind", NameTable.KIND, 5, "kind 5 is neither 1 (release) nor 2 (environment)"),
+            new Case("length", NameTable.LENGTH, 4000, "name length 4000 is outside 0..256"));
+        for (final Case c : cases)
+        {
+            final Path file = dir.resolve("damaged-" + c.what + ".dat");
+            try (NameTable names = new NameTable(file, 64))
+            {
+                register(names, 1, KIND_RELEASE, "app@1.0", T0);
+            }
+            final int[] index = new int[1];
+            patch(file, b ->
+            {
+                index[0] = find(b, "app@1.0", 64);
+                b.putInt(slot(index[0]) + c.field, c.value);
+            });
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> new NameTable(file, 64).close(), c.what);
+            assertTrue(ex.getMessage().contains(file.toString()), c.what + ": " + ex.getMessage());
+            assertTrue(ex.getMessage().contains("slot " + index[0] + ": " + c.message), c.what + ": " + ex.getMessage());
+        }
+    }
+
+    @Test
     void shouldImportAVersionOneFile() throws IOException
     {
         final Path file = dir.resolve("names.dat");

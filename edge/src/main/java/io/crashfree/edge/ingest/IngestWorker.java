@@ -251,6 +251,8 @@ public final class IngestWorker
             case SessionSink.OVER_PROJECT_EXACTLY_ONCE:
                 counters.onRateLimited(IngestCounters.LIMIT_PROJECT_EXACTLY_ONCE);
                 return Rejection.PROJECT_EXACTLY_ONCE;
+            case SessionSink.STORAGE_UNAVAILABLE:
+                return Rejection.STORAGE_UNAVAILABLE;
             default:
                 return Rejection.BACK_PRESSURE;
         }

@@ -22,6 +22,10 @@ public final class Rejection
     /** The aggregation side cannot take more data now: the node itself is behind (per request, seconds). */
     public static final Rejection BACK_PRESSURE = new Rejection(503,
         "failed to queue envelope: the node cannot keep up right now, retry shortly", 1, null);
+    /** The node cannot write to its disk now (full or failing): nothing was stored, the node says why in its log. */
+    public static final Rejection STORAGE_UNAVAILABLE = new Rejection(503,
+        "failed to queue envelope: the node cannot write to its disk right now (full or failing), retry later", 10,
+        null);
     /** The project holds its share of the node's live memory (its other data is being moved to the store). */
     public static final Rejection PROJECT_LIVE_SHARE = new Rejection(429,
         "project rate limited: it holds its share of the node's live memory (project.<id>.limits.live.share)", 5,

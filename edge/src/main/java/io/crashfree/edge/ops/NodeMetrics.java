@@ -1,6 +1,7 @@
 package io.crashfree.edge.ops;
 
 import io.crashfree.aggregation.Aggregation;
+import io.crashfree.aggregation.files.StorageStatus;
 import io.crashfree.aggregation.live.LiveUsage;
 import io.crashfree.edge.ErrorLog;
 import io.crashfree.edge.ingest.IngestCounters;
@@ -178,6 +179,25 @@ public final class NodeMetrics
                 .append('\n');
             out.append("crashfree_refused_busy_total{cause=\"names\"} ")
                 .append(aggregation.sink().refusedNamesFull()).append('\n');
+            out.append("crashfree_refused_busy_total{cause=\"storage\"} ")
+                .append(aggregation.sink().refusedStorage()).append('\n');
+            final StorageStatus storage = aggregation.storage();
+            header(out, "crashfree_storage_write_failures_total", "counter",
+                "Failed attempts to write the node's files (disk full, a failed write), by area; the log says why.");
+            for (final StorageStatus.Area area : StorageStatus.Area.values())
+            {
+                out.append("crashfree_storage_write_failures_total{area=\"").append(area.metricName()).append("\"} ")
+                    .append(storage.failures(area)).append('\n');
+            }
+            header(out, "crashfree_storage_failing", "gauge",
+                "1 while writing an area of the node's files fails (ingest that needs it gets 503), else 0.");
+            for (final StorageStatus.Area area : StorageStatus.Area.values())
+            {
+                out.append("crashfree_storage_failing{area=\"").append(area.metricName()).append("\"} ")
+                    .append(storage.failing(area) ? 1 : 0).append('\n');
+            }
+            gauge(out, "crashfree_disk_usable_bytes", "Bytes usable on the data directory's filesystem.",
+                aggregation.usableDiskBytes());
         }
         counter(out, "crashfree_items_skipped_total", "Envelope items of other types, skipped.", ingest.skippedItems());
         counter(out, "crashfree_bytes_in_total", "Request body bytes received, as sent.", ingest.bytesIn());
