@@ -104,7 +104,8 @@ final class ChildNode implements AutoCloseable
         /** @return the lines the node itself printed ({@code crashfree: …}). */
         List<String> nodeLines()
         {
-            return lines.stream().filter(l -> l.contains("crashfree: ")).toList();
+            // the node's own lines: its log (ERROR/WARN/INFO with a timestamp) or the aggregation side's warnings
+            return lines.stream().filter(l -> l.contains("crashfree: ") || l.contains(" CrashfreeMain - ")).toList();
         }
     }
 

@@ -38,7 +38,7 @@ class DataDirLockTest
             assertEquals(2, second.code(), String.join("\n", second.lines()));
             assertEquals(1, second.nodeLines().size(), "one line: " + second.lines());
             final String line = second.nodeLines().get(0);
-            assertTrue(line.startsWith("crashfree: cannot start: the data directory " + dataDir.toRealPath() +
+            assertTrue(line.contains("cannot start: the data directory " + dataDir.toRealPath() +
                 " is in use by another node (pid " + holder.pid() + ", started "), line);
             assertTrue(line.contains("stop that node first, or give this one another node.data.dir"), line);
 
