@@ -127,7 +127,8 @@ public final class GitRangeResolver {
         ObjectId id;
         try {
             id = repo.resolve(revision + "^{commit}");
-        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException e) {
+        } catch (org.eclipse.jgit.errors.RevisionSyntaxException | org.eclipse.jgit.errors.AmbiguousObjectException
+                 | MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return null;
         }
         if (id == null) {
