@@ -4,7 +4,6 @@ import io.crashfree.releases.git.GitRangeResolver;
 import io.crashfree.releases.model.Commit;
 import io.crashfree.releases.model.CommitFile;
 import io.crashfree.releases.model.Deploy;
-import io.crashfree.releases.model.FileChange;
 import io.crashfree.releases.model.ProjectRef;
 import io.crashfree.releases.model.Release;
 import io.crashfree.releases.model.ReleaseStatus;
@@ -17,11 +16,9 @@ import io.crashfree.releases.version.VersionRule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The releases registry: releases per organization linked to projects, their commits (given or resolved from
@@ -35,12 +32,12 @@ public final class ReleaseRegistry {
 
     private final RegistryStore store;
     private final RegistryContext context;
-    private final GitRangeResolver resolver;
+    private final CommitRanges commitRanges;
 
     private ReleaseRegistry(RegistryStore store, RegistryContext context) {
         this.store = store;
         this.context = context;
-        this.resolver = new GitRangeResolver(context.gitCacheDir());
+        this.commitRanges = new CommitRanges(new GitRangeResolver(context.gitCacheDir()));
     }
 
     /**
@@ -97,7 +94,7 @@ public final class ReleaseRegistry {
                 ReleaseSql.insertRelease(c, orgId, input.version(), nowMs);
                 row = ReleaseSql.findRelease(c, orgId, input.version());
             }
-            RegistryResult<Release> applied = apply(c, org, orgId, row, input);
+            RegistryResult<Release> applied = apply(c, orgId, row, input);
             if (!applied.isSuccess()) {
                 return applied;
             }
@@ -116,17 +113,7 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<Release> updateRelease(String org, String version, ReleaseInput input) throws SQLException {
-        return write(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            if (row == null) {
-                return unknownRelease(version);
-            }
-            return apply(c, org, orgId, row, input);
-        });
+        return write(c -> onRelease(c, org, version, (tx, orgId, row) -> apply(tx, orgId, row, input)));
     }
 
     /**
@@ -138,14 +125,8 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<Release> release(String org, String version) throws SQLException {
-        return read(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            return row == null ? unknownRelease(version) : RegistryResult.of(Outcome.OK, ReleaseSql.load(c, row));
-        });
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
+                RegistryResult.of(Outcome.OK, ReleaseSql.load(tx, row))));
     }
 
     /**
@@ -190,18 +171,10 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<Void> deleteRelease(String org, String version) throws SQLException {
-        return write(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            if (row == null) {
-                return unknownRelease(version);
-            }
-            ReleaseSql.deleteRelease(c, row.id());
+        return write(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+            ReleaseSql.deleteRelease(tx, row.id());
             return RegistryResult.of(Outcome.NO_CONTENT, null);
-        });
+        }));
     }
 
     /**
@@ -233,19 +206,11 @@ public final class ReleaseRegistry {
 
     private RegistryResult<Optional<Release>> previous(String org, String version, boolean withCommits)
             throws SQLException {
-        return read(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            if (row == null) {
-                return unknownRelease(version);
-            }
-            ReleaseRow previous = ReleaseSql.previousRelease(c, orgId, row, withCommits, null);
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+            ReleaseRow previous = ReleaseSql.previousRelease(tx, orgId, row, withCommits, null);
             return RegistryResult.of(Outcome.OK,
-                    previous == null ? Optional.empty() : Optional.of(ReleaseSql.load(c, previous)));
-        });
+                    previous == null ? Optional.empty() : Optional.of(ReleaseSql.load(tx, previous)));
+        }));
     }
 
     /**
@@ -294,15 +259,8 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<List<Commit>> commits(String org, String version) throws SQLException {
-        return read(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            return row == null ? unknownRelease(version)
-                    : RegistryResult.of(Outcome.OK, ReleaseSql.commits(c, row.id(), Integer.MAX_VALUE));
-        });
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
+                RegistryResult.of(Outcome.OK, ReleaseSql.commits(tx, row.id(), Integer.MAX_VALUE))));
     }
 
     /**
@@ -314,15 +272,8 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<List<CommitFile>> commitFiles(String org, String version) throws SQLException {
-        return read(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            return row == null ? unknownRelease(version)
-                    : RegistryResult.of(Outcome.OK, ReleaseSql.commitFiles(c, row.id()));
-        });
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
+                RegistryResult.of(Outcome.OK, ReleaseSql.commitFiles(tx, row.id()))));
     }
 
     /**
@@ -387,29 +338,21 @@ public final class ReleaseRegistry {
                             + quoted(environment));
         }
         long finishedMs = input.dateFinishedMs() == null ? nowMs : input.dateFinishedMs();
-        RegistryResult<DeployNotice> recorded = write(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            if (row == null) {
-                return unknownRelease(version);
-            }
-            long id = ReleaseSql.insertDeploy(c, row.id(), environment, input.name(), input.url(),
+        RegistryResult<DeployNotice> recorded = write(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+            long id = ReleaseSql.insertDeploy(tx, row.id(), environment, input.name(), input.url(),
                     input.dateStartedMs(), finishedMs);
             Deploy deploy = new Deploy(id, environment, input.name(), input.url(), input.dateStartedMs(), finishedMs);
             List<String> recipients = new ArrayList<>();
-            for (var author : ReleaseSql.authors(c, row.id())) {
+            for (var author : ReleaseSql.authors(tx, row.id())) {
                 if (context.notifyUsers().contains(author.email().toLowerCase(Locale.ROOT))) {
                     recipients.add(author.email());
                 }
             }
-            int commitCount = (int) ReleaseSql.count(c, "SELECT COUNT(*) FROM release_commits WHERE release_id = ?",
+            int commitCount = (int) ReleaseSql.count(tx, "SELECT COUNT(*) FROM release_commits WHERE release_id = ?",
                     row.id());
             return RegistryResult.of(Outcome.CREATED, new DeployNotice(org, version, deploy, commitCount,
                     List.copyOf(recipients)));
-        });
+        }));
         if (!recorded.isSuccess()) {
             return recorded.asFailure();
         }
@@ -426,19 +369,13 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<List<Deploy>> deploys(String org, String version) throws SQLException {
-        return read(c -> {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
-                return unknownOrganization(org);
-            }
-            ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
-            return row == null ? unknownRelease(version) : RegistryResult.of(Outcome.OK, ReleaseSql.deploys(c, row.id()));
-        });
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
+                RegistryResult.of(Outcome.OK, ReleaseSql.deploys(tx, row.id()))));
     }
 
     // ---- applying a request to a release ----
 
-    private RegistryResult<Release> apply(Connection c, String org, long orgId, ReleaseRow row, ReleaseInput input)
+    private RegistryResult<Release> apply(Connection c, long orgId, ReleaseRow row, ReleaseInput input)
             throws SQLException {
         if (input.projects() != null) {
             for (String project : input.projects()) {
@@ -470,13 +407,13 @@ public final class ReleaseRegistry {
         // re-read: a new dateReleased moves the release in the order, and the baseline depends on it
         ReleaseRow current = ReleaseSql.findRelease(c, orgId, row.version());
         if (input.refs() != null) {
-            RegistryResult<List<CommitInput>> resolved = resolveRefs(c, orgId, current, input.refs());
+            RegistryResult<List<CommitInput>> resolved = commitRanges.resolveRefs(c, orgId, current, input.refs());
             if (!resolved.isSuccess()) {
                 return resolved.asFailure();
             }
             ReleaseSql.replaceCommits(c, orgId, current.id(), resolved.value());
         } else if (input.commits() != null) {
-            RegistryResult<List<CommitInput>> checked = checkCommits(orgId, input.commits());
+            RegistryResult<List<CommitInput>> checked = CommitRanges.normalize(orgId, input.commits());
             if (!checked.isSuccess()) {
                 return checked.asFailure();
             }
@@ -485,86 +422,24 @@ public final class ReleaseRegistry {
         return RegistryResult.of(Outcome.OK, ReleaseSql.load(c, current));
     }
 
-    /**
-     * Checks and normalizes given commits: an id is required, the repository defaults to {@code organization-<id>},
-     * {@code \} in paths becomes {@code /}, duplicates keep their first place; sorted newest first when every commit
-     * has a timestamp, else kept in the order given.
-     */
-    static RegistryResult<List<CommitInput>> checkCommits(long orgId, List<CommitInput> commits) {
-        List<CommitInput> normalized = new ArrayList<>(commits.size());
-        Set<String> seen = new HashSet<>();
-        boolean allTimed = true;
-        for (int i = 0; i < commits.size(); i++) {
-            CommitInput commit = commits.get(i);
-            if (commit.id() == null || commit.id().isBlank()) {
-                return RegistryResult.failed(Outcome.BAD_REQUEST, "commits[" + i + "]: a commit needs an id");
-            }
-            if (commit.id().length() > 64) {
-                return RegistryResult.failed(Outcome.BAD_REQUEST,
-                        "commits[" + i + "]: a commit id must be at most 64 characters: " + quoted(commit.id()));
-            }
-            String repository = commit.repository() == null || commit.repository().isBlank()
-                    ? "organization-" + orgId : commit.repository();
-            if (!seen.add(repository + '\n' + commit.id())) {
-                continue;
-            }
-            List<FileChange> files = null;
-            if (commit.patchSet() != null) {
-                files = new ArrayList<>(commit.patchSet().size());
-                Set<String> paths = new HashSet<>();
-                for (FileChange file : commit.patchSet()) {
-                    String path = file.path().replace('\\', '/');
-                    if (paths.add(path)) {
-                        files.add(new FileChange(path, file.type()));
-                    }
-                }
-            }
-            String email = commit.authorEmail() == null || commit.authorEmail().isBlank() ? null : commit.authorEmail();
-            allTimed &= commit.timestampMs() != null;
-            normalized.add(new CommitInput(commit.id(), repository, commit.message(), commit.timestampMs(),
-                    commit.authorName(), email, files));
-        }
-        if (allTimed) {
-            // List.sort is stable: commits with the same time keep the order given
-            normalized.sort((a, b) -> Long.compare(b.timestampMs(), a.timestampMs()));
-        }
-        return RegistryResult.of(Outcome.OK, normalized);
-    }
-
-    private RegistryResult<List<CommitInput>> resolveRefs(Connection c, long orgId, ReleaseRow release,
-                                                          List<RefInput> refs) throws SQLException {
-        List<Repository> configured = ReleaseSql.repositories(c, orgId);
-        List<CommitInput> all = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
-            RefInput ref = refs.get(i);
-            if (ref.repository() == null || ref.commit() == null || ref.commit().isBlank()) {
-                return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: a ref needs repository and commit");
-            }
-            Repository repository = null;
-            for (Repository candidate : configured) {
-                if (candidate.name().equals(ref.repository())) {
-                    repository = candidate;
-                }
-            }
-            if (repository == null) {
-                return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: unknown repository: "
-                        + quoted(ref.repository()));
-            }
-            String baseline = ref.previousCommit();
-            if (baseline == null || baseline.isBlank()) {
-                ReleaseRow previous = ReleaseSql.previousRelease(c, orgId, release, true, repository.name());
-                baseline = previous == null ? null : ReleaseSql.lastCommitIn(c, previous.id(), repository.name());
-            }
-            GitRangeResolver.Resolution resolution = resolver.tryResolve(repository, ref.commit(), baseline);
-            if (!resolution.isResolved()) {
-                return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: " + resolution.problem());
-            }
-            all.addAll(resolution.commits());
-        }
-        return checkCommits(orgId, all);
-    }
-
     // ---- plumbing ----
+
+    /** Work on one existing release of an organization. */
+    @FunctionalInterface
+    private interface ReleaseWork<T> {
+        RegistryResult<T> run(Connection c, long orgId, ReleaseRow row) throws SQLException;
+    }
+
+    /** Finds the organization and the release, answering 404 for either, then runs the work on them. */
+    private static <T> RegistryResult<T> onRelease(Connection c, String org, String version, ReleaseWork<T> work)
+            throws SQLException {
+        long orgId = ReleaseSql.organizationId(c, org);
+        if (orgId < 0) {
+            return unknownOrganization(org);
+        }
+        ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
+        return row == null ? unknownRelease(version) : work.run(c, orgId, row);
+    }
 
     private <T> RegistryResult<T> write(RegistryStore.Work<RegistryResult<T>> work) throws SQLException {
         return store.inTransaction(work, RegistryResult::isSuccess);
@@ -582,7 +457,7 @@ public final class ReleaseRegistry {
         return RegistryResult.failed(Outcome.NOT_FOUND, "unknown release: " + quoted(version));
     }
 
-    private static String quoted(String value) {
+    static String quoted(String value) {
         return value == null ? "null" : '"' + value + '"';
     }
 }
