@@ -133,13 +133,19 @@ final class ReleaseSql {
     /** Releases of an organization, optionally of one project, newest first by the release order. */
     static List<ReleaseRow> listReleases(Connection c, long orgId, Long projectId, ReleaseStatus status)
             throws SQLException {
-        String where = projectId == null ? "" : " AND EXISTS (SELECT 1 FROM release_projects rp"
-                + " WHERE rp.release_id = r.id AND rp.project_id = " + projectId + ")";
-        if (status != null) {
-            where += " AND r.status = '" + status.wireName() + "'";
+        StringBuilder sql = new StringBuilder("SELECT ").append(RELEASE_COLUMNS)
+                .append(" FROM releases r WHERE r.organization_id = ?");
+        List<Object> args = new ArrayList<>(List.of(orgId));
+        if (projectId != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM release_projects rp WHERE rp.release_id = r.id AND rp.project_id = ?)");
+            args.add(projectId);
         }
-        return releaseRows(c, "SELECT " + RELEASE_COLUMNS + " FROM releases r WHERE r.organization_id = ?" + where
-                + " ORDER BY " + ORDER_KEY + " DESC, r.id DESC", orgId);
+        if (status != null) {
+            sql.append(" AND r.status = ?");
+            args.add(status.wireName());
+        }
+        sql.append(" ORDER BY ").append(ORDER_KEY).append(" DESC, r.id DESC");
+        return releaseRows(c, sql.toString(), args.toArray());
     }
 
     /**
