@@ -26,13 +26,12 @@ final class CommitRanges {
 
     /**
      * Checks and normalizes given commits: an id is required, the repository defaults to {@code organization-<id>},
-     * {@code \} in paths becomes {@code /}, duplicates keep their first place; sorted newest first when every commit
-     * has a timestamp, else kept in the order given.
+     * {@code \} in paths becomes {@code /}, duplicates keep their first place; sorted newest first by timestamp, commits
+     * without one after those with one, in the order given.
      */
     static RegistryResult<List<CommitInput>> normalize(long orgId, List<CommitInput> commits) {
         List<CommitInput> normalized = new ArrayList<>(commits.size());
         Set<String> seen = new HashSet<>();
-        boolean allTimed = true;
         for (int i = 0; i < commits.size(); i++) {
             CommitInput commit = commits.get(i);
             if (commit.id() == null || commit.id().isBlank()) {
@@ -59,14 +58,12 @@ final class CommitRanges {
                 }
             }
             String email = commit.authorEmail() == null || commit.authorEmail().isBlank() ? null : commit.authorEmail();
-            allTimed &= commit.timestampMs() != null;
             normalized.add(new CommitInput(commit.id(), repository, commit.message(), commit.timestampMs(),
                     commit.authorName(), email, files));
         }
-        if (allTimed) {
-            // List.sort is stable: commits with the same time keep the order given
-            normalized.sort((a, b) -> Long.compare(b.timestampMs(), a.timestampMs()));
-        }
+        // as Sentry's set_commits: newest first by timestamp, a commit without one counting as the oldest; List.sort
+        // is stable, so commits with the same (or no) timestamp keep the order given
+        normalized.sort((a, b) -> Long.compare(orderKey(b), orderKey(a)));
         return RegistryResult.of(Outcome.OK, normalized);
     }
 
@@ -103,4 +100,8 @@ final class CommitRanges {
         return normalize(orgId, all);
     }
 
+
+    private static long orderKey(CommitInput commit) {
+        return commit.timestampMs() == null ? Long.MIN_VALUE : commit.timestampMs();
+    }
 }

@@ -66,16 +66,17 @@ class CommitsTest {
     }
 
     @Test
-    void shouldKeepTheGivenOrderWithoutTimestampsAndDefaultTheRepository() throws Exception {
+    void shouldKeepTheGivenOrderForCommitsWithoutTimestampsAndDefaultTheRepository() throws Exception {
         registry.updateRelease(ORG, "app@1.0", commits(List.of(
                 new CommitInput("z", null, null, null, null, null, null),
                 new CommitInput("a", null, null, T0, "No Mail", null, null),
                 new CommitInput("m", null, null, null, null, null, null),
                 new CommitInput("z", null, null, null, null, null, null))));
         List<Commit> listed = registry.commits(ORG, "app@1.0").value();
-        assertEquals(List.of("z", "a", "m"), listed.stream().map(Commit::id).toList(), "given order, duplicates once");
+        assertEquals(List.of("a", "z", "m"), listed.stream().map(Commit::id).toList(),
+                "the timed commit first, the others in the order given, duplicates once");
         assertTrue(listed.get(0).repository().matches("organization-\\d+"), listed.get(0).repository());
-        assertNull(listed.get(1).author(), "no email, no author");
+        assertNull(listed.get(0).author(), "no email, no author");
     }
 
     @Test
