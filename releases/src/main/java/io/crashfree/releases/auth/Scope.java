@@ -1,7 +1,8 @@
 package io.crashfree.releases.auth;
 
 /** Token scopes, with Sentry's names. */
-public enum Scope {
+public enum Scope
+{
     /** Read the organization: releases, repositories, projects. */
     ORG_READ("org:read"),
     /** Read projects and their releases. */
@@ -13,7 +14,8 @@ public enum Scope {
 
     private final String wireName;
 
-    Scope(String wireName) {
+    Scope(String wireName)
+    {
         this.wireName = wireName;
     }
 
@@ -22,7 +24,8 @@ public enum Scope {
      *
      * @return e.g. {@code project:releases}
      */
-    public String wireName() {
+    public String wireName()
+    {
         return wireName;
     }
 
@@ -32,9 +35,12 @@ public enum Scope {
      * @param name e.g. {@code org:read}
      * @return the scope, or {@code null} when unknown
      */
-    public static Scope fromWireName(String name) {
-        for (Scope scope : values()) {
-            if (scope.wireName.equals(name)) {
+    public static Scope fromWireName(String name)
+    {
+        for (Scope scope : values())
+        {
+            if (scope.wireName.equals(name))
+            {
                 return scope;
             }
         }

@@ -15,7 +15,8 @@ import java.util.Set;
  * <p>
  * Immutable and thread-safe; tokens are compared in constant time.
  */
-public final class TokenAuthorizer {
+public final class TokenAuthorizer
+{
 
     /**
      * A configured token.
@@ -23,7 +24,8 @@ public final class TokenAuthorizer {
      * @param secret the bearer token
      * @param scopes what it may do
      */
-    public record Token(String secret, Set<Scope> scopes) {
+    public record Token(String secret, Set<Scope> scopes)
+    {
     }
 
     /**
@@ -33,13 +35,15 @@ public final class TokenAuthorizer {
      * @param token the matched token, or {@code null}
      * @param detail the reason when refused, or {@code null}
      */
-    public record Decision(Outcome outcome, Token token, String detail) {
+    public record Decision(Outcome outcome, Token token, String detail)
+    {
         /**
          * Whether the request may go on.
          *
          * @return true when allowed
          */
-        public boolean isAllowed() {
+        public boolean isAllowed()
+        {
             return outcome == Outcome.OK;
         }
     }
@@ -55,7 +59,8 @@ public final class TokenAuthorizer {
      *
      * @param tokens the configured tokens
      */
-    public TokenAuthorizer(List<Token> tokens) {
+    public TokenAuthorizer(List<Token> tokens)
+    {
         this.tokens = List.copyOf(new ArrayList<>(tokens));
     }
 
@@ -66,18 +71,22 @@ public final class TokenAuthorizer {
      * @param access what the request does
      * @return the decision
      */
-    public Decision authorize(String authorizationHeader, Access access) {
-        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    public Decision authorize(String authorizationHeader, Access access)
+    {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+        {
             return new Decision(Outcome.UNAUTHORIZED, null, "Authentication credentials were not provided.");
         }
         Token token = find(authorizationHeader.substring(BEARER.length()).trim());
-        if (token == null) {
+        if (token == null)
+        {
             return new Decision(Outcome.UNAUTHORIZED, null, "Invalid token");
         }
         boolean allowed = access == Access.WRITE
                 ? token.scopes().contains(Scope.PROJECT_RELEASES)
                 : !java.util.Collections.disjoint(token.scopes(), READ_SCOPES);
-        if (!allowed) {
+        if (!allowed)
+        {
             return new Decision(Outcome.FORBIDDEN, token, access == Access.WRITE
                     ? "You do not have permission to perform this action: this token lacks the project:releases scope"
                     : "You do not have permission to perform this action: this token lacks a read scope");
@@ -85,12 +94,15 @@ public final class TokenAuthorizer {
         return new Decision(Outcome.OK, token, null);
     }
 
-    private Token find(String presented) {
+    private Token find(String presented)
+    {
         byte[] presentedBytes = presented.getBytes(StandardCharsets.UTF_8);
         Token found = null;
-        for (Token token : tokens) {
+        for (Token token : tokens)
+        {
             // every token is compared, and in constant time, so timing does not reveal which prefix matched
-            if (MessageDigest.isEqual(presentedBytes, token.secret().getBytes(StandardCharsets.UTF_8))) {
+            if (MessageDigest.isEqual(presentedBytes, token.secret().getBytes(StandardCharsets.UTF_8)))
+            {
                 found = token;
             }
         }

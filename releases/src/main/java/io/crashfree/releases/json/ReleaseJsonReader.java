@@ -26,18 +26,22 @@ import java.util.List;
  * Malformed JSON, a wrong type or a bad value is a {@link Outcome#BAD_REQUEST} result whose detail names the field and
  * the value; nothing throws. Unknown fields are ignored, as Sentry does.
  */
-public final class ReleaseJsonReader {
+public final class ReleaseJsonReader
+{
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ReleaseJsonReader() {
+    private ReleaseJsonReader()
+    {
     }
 
     /** A field that could not be read; caught in this class only and turned into a result. */
-    private static final class BadField extends Exception {
+    private static final class BadField extends Exception
+    {
         private static final long serialVersionUID = 1L;
 
-        BadField(String message) {
+        BadField(String message)
+        {
             super(message, null, false, false);
         }
     }
@@ -48,25 +52,32 @@ public final class ReleaseJsonReader {
      * @param body the JSON body
      * @return the input, or a bad request naming the problem
      */
-    public static RegistryResult<ReleaseInput> readRelease(byte[] body) {
+    public static RegistryResult<ReleaseInput> readRelease(byte[] body)
+    {
         RegistryResult<JsonNode> root = parseObject(body);
-        if (!root.isSuccess()) {
+        if (!root.isSuccess())
+        {
             return root.asFailure();
         }
         JsonNode json = root.value();
-        try {
+        try
+        {
             String status = text(json, "status");
             ReleaseStatus parsedStatus = null;
-            if (status != null) {
+            if (status != null)
+            {
                 parsedStatus = ReleaseStatus.fromWireName(status);
-                if (parsedStatus == null) {
+                if (parsedStatus == null)
+                {
                     throw new BadField("status must be \"open\" or \"archived\": \"" + status + '"');
                 }
             }
             return RegistryResult.of(Outcome.OK, new ReleaseInput(text(json, "version"), strings(json, "projects"),
                     date(json, "dateStarted"), date(json, "dateReleased"), text(json, "url"), text(json, "ref"),
                     text(json, "owner"), parsedStatus, commits(json), refs(json)));
-        } catch (BadField e) {
+        }
+        catch (BadField e)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, e.getMessage());
         }
     }
@@ -77,16 +88,21 @@ public final class ReleaseJsonReader {
      * @param body the JSON body
      * @return the input, or a bad request naming the problem
      */
-    public static RegistryResult<DeployInput> readDeploy(byte[] body) {
+    public static RegistryResult<DeployInput> readDeploy(byte[] body)
+    {
         RegistryResult<JsonNode> root = parseObject(body);
-        if (!root.isSuccess()) {
+        if (!root.isSuccess())
+        {
             return root.asFailure();
         }
         JsonNode json = root.value();
-        try {
+        try
+        {
             return RegistryResult.of(Outcome.OK, new DeployInput(text(json, "environment"), text(json, "name"),
                     text(json, "url"), date(json, "dateStarted"), date(json, "dateFinished")));
-        } catch (BadField e) {
+        }
+        catch (BadField e)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, e.getMessage());
         }
     }
@@ -97,43 +113,61 @@ public final class ReleaseJsonReader {
      * @param text the timestamp
      * @return epoch milliseconds, or {@code null} when it is not a timestamp
      */
-    public static Long parseTimestamp(String text) {
-        try {
+    public static Long parseTimestamp(String text)
+    {
+        try
+        {
             return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        } catch (DateTimeParseException notOffset) {
-            try {
+        }
+        catch (DateTimeParseException notOffset)
+        {
+            try
+            {
                 return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).toEpochMilli();
-            } catch (DateTimeParseException notLocal) {
+            }
+            catch (DateTimeParseException notLocal)
+            {
                 return null;
             }
         }
     }
 
-    private static RegistryResult<JsonNode> parseObject(byte[] body) {
+    private static RegistryResult<JsonNode> parseObject(byte[] body)
+    {
         JsonNode json;
-        try {
+        try
+        {
             json = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, "malformed JSON: " + e.getMessage());
         }
-        if (json == null || !json.isObject()) {
+        if (json == null || !json.isObject())
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, "the body must be a JSON object");
         }
         return RegistryResult.of(Outcome.OK, json);
     }
 
-    private static List<CommitInput> commits(JsonNode json) throws BadField {
+    private static List<CommitInput> commits(JsonNode json) throws BadField
+    {
         JsonNode array = array(json, "commits");
-        if (array == null) {
+        if (array == null)
+        {
             return null;
         }
         List<CommitInput> commits = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
+        for (int i = 0; i < array.size(); i++)
+        {
             JsonNode commit = array.get(i);
             String where = "commits[" + i + "]";
-            if (!commit.isObject()) {
+            if (!commit.isObject())
+            {
                 throw new BadField(where + " must be an object");
             }
             commits.add(new CommitInput(text(commit, "id", where), text(commit, "repository", where),
@@ -144,25 +178,31 @@ public final class ReleaseJsonReader {
         return commits;
     }
 
-    private static List<FileChange> patchSet(JsonNode commit, String where) throws BadField {
+    private static List<FileChange> patchSet(JsonNode commit, String where) throws BadField
+    {
         JsonNode array = array(commit, "patch_set", where);
-        if (array == null) {
+        if (array == null)
+        {
             return null;
         }
         List<FileChange> files = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
+        for (int i = 0; i < array.size(); i++)
+        {
             JsonNode file = array.get(i);
             String at = where + ".patch_set[" + i + "]";
-            if (!file.isObject()) {
+            if (!file.isObject())
+            {
                 throw new BadField(at + " must be an object");
             }
             String path = text(file, "path", at);
-            if (path == null || path.isEmpty()) {
+            if (path == null || path.isEmpty())
+            {
                 throw new BadField(at + ".path is required");
             }
             String type = text(file, "type", at);
             ChangeType changeType = ChangeType.fromLetter(type);
-            if (changeType == null) {
+            if (changeType == null)
+            {
                 throw new BadField(at + ".type must be A, M or D: \"" + type + '"');
             }
             files.add(new FileChange(path, changeType));
@@ -170,16 +210,20 @@ public final class ReleaseJsonReader {
         return files;
     }
 
-    private static List<RefInput> refs(JsonNode json) throws BadField {
+    private static List<RefInput> refs(JsonNode json) throws BadField
+    {
         JsonNode array = array(json, "refs");
-        if (array == null) {
+        if (array == null)
+        {
             return null;
         }
         List<RefInput> refs = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
+        for (int i = 0; i < array.size(); i++)
+        {
             JsonNode ref = array.get(i);
             String where = "refs[" + i + "]";
-            if (!ref.isObject()) {
+            if (!ref.isObject())
+            {
                 throw new BadField(where + " must be an object");
             }
             refs.add(new RefInput(text(ref, "repository", where), text(ref, "commit", where),
@@ -188,15 +232,19 @@ public final class ReleaseJsonReader {
         return refs;
     }
 
-    private static List<String> strings(JsonNode json, String field) throws BadField {
+    private static List<String> strings(JsonNode json, String field) throws BadField
+    {
         JsonNode array = array(json, field);
-        if (array == null) {
+        if (array == null)
+        {
             return null;
         }
         List<String> values = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
+        for (int i = 0; i < array.size(); i++)
+        {
             JsonNode value = array.get(i);
-            if (!value.isTextual()) {
+            if (!value.isTextual())
+            {
                 throw new BadField(field + "[" + i + "] must be a string: " + value);
             }
             values.add(value.textValue());
@@ -204,63 +252,79 @@ public final class ReleaseJsonReader {
         return values;
     }
 
-    private static JsonNode array(JsonNode json, String field) throws BadField {
+    private static JsonNode array(JsonNode json, String field) throws BadField
+    {
         return array(json, field, null);
     }
 
-    private static JsonNode array(JsonNode json, String field, String where) throws BadField {
+    private static JsonNode array(JsonNode json, String field, String where) throws BadField
+    {
         JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
+        if (value == null || value.isNull())
+        {
             return null;
         }
-        if (!value.isArray()) {
+        if (!value.isArray())
+        {
             throw new BadField(name(where, field) + " must be an array: " + value);
         }
         return value;
     }
 
-    private static String text(JsonNode json, String field) throws BadField {
+    private static String text(JsonNode json, String field) throws BadField
+    {
         return text(json, field, null);
     }
 
-    private static String text(JsonNode json, String field, String where) throws BadField {
+    private static String text(JsonNode json, String field, String where) throws BadField
+    {
         JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
+        if (value == null || value.isNull())
+        {
             return null;
         }
-        if (!value.isTextual()) {
+        if (!value.isTextual())
+        {
             throw new BadField(name(where, field) + " must be a string: " + value);
         }
         return value.textValue();
     }
 
-    private static Long date(JsonNode json, String field) throws BadField {
+    private static Long date(JsonNode json, String field) throws BadField
+    {
         return date(json, field, null);
     }
 
-    private static Long date(JsonNode json, String field, String where) throws BadField {
+    private static Long date(JsonNode json, String field, String where) throws BadField
+    {
         JsonNode value = json.get(field);
-        if (value == null || value.isNull()) {
+        if (value == null || value.isNull())
+        {
             return null;
         }
-        if (value.isNumber()) {
+        if (value.isNumber())
+        {
             return Math.round(value.doubleValue() * 1000.0);
         }
-        if (!value.isTextual()) {
+        if (!value.isTextual())
+        {
             throw new BadField(name(where, field) + " must be a timestamp: " + value);
         }
         Long ms = parseTimestamp(value.textValue());
-        if (ms == null) {
+        if (ms == null)
+        {
             throw new BadField(name(where, field) + " must be an ISO-8601 timestamp: \"" + value.textValue() + '"');
         }
         return ms;
     }
 
-    private static String name(String where, String field) {
+    private static String name(String where, String field)
+    {
         return where == null ? field : where + '.' + field;
     }
 
-    static String iso(long ms) {
+    static String iso(long ms)
+    {
         return Instant.ofEpochMilli(ms).toString();
     }
 }

@@ -23,11 +23,13 @@ import java.util.Optional;
  * Writes the registry's values in Sentry's JSON shapes: release, commit, commit file, deploy, repository, and the
  * {@code {"detail": …}} error body. Field names are Sentry's (camelCase); times are ISO-8601 UTC.
  */
-public final class ReleaseJsonWriter {
+public final class ReleaseJsonWriter
+{
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ReleaseJsonWriter() {
+    private ReleaseJsonWriter()
+    {
     }
 
     /**
@@ -36,7 +38,8 @@ public final class ReleaseJsonWriter {
      * @param release the release
      * @return its JSON
      */
-    public static ObjectNode release(Release release) {
+    public static ObjectNode release(Release release)
+    {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("id", release.id());
         json.put("version", release.version());
@@ -54,23 +57,31 @@ public final class ReleaseJsonWriter {
         json.putObject("data");
         json.put("newGroups", 0);
         json.put("commitCount", release.commitCount());
-        if (release.lastCommit() == null) {
+        if (release.lastCommit() == null)
+        {
             json.putNull("lastCommit");
-        } else {
+        }
+        else
+        {
             json.set("lastCommit", commit(release.lastCommit()));
         }
         json.put("deployCount", release.deployCount());
-        if (release.lastDeploy() == null) {
+        if (release.lastDeploy() == null)
+        {
             json.putNull("lastDeploy");
-        } else {
+        }
+        else
+        {
             json.set("lastDeploy", deploy(release.lastDeploy()));
         }
         ArrayNode authors = json.putArray("authors");
-        for (Author author : release.authors()) {
+        for (Author author : release.authors())
+        {
             authors.add(author(author));
         }
         ArrayNode projects = json.putArray("projects");
-        for (ProjectRef project : release.projects()) {
+        for (ProjectRef project : release.projects())
+        {
             ObjectNode p = projects.addObject();
             p.put("id", project.id());
             p.put("slug", project.slug());
@@ -86,9 +97,11 @@ public final class ReleaseJsonWriter {
      * @param releases the releases
      * @return a JSON array
      */
-    public static ArrayNode releases(List<Release> releases) {
+    public static ArrayNode releases(List<Release> releases)
+    {
         ArrayNode array = MAPPER.createArrayNode();
-        for (Release release : releases) {
+        for (Release release : releases)
+        {
             array.add(release(release));
         }
         return array;
@@ -101,7 +114,8 @@ public final class ReleaseJsonWriter {
      * @param previous the previous release with commits, if any
      * @return the JSON object
      */
-    public static ObjectNode previousWithCommits(Optional<Release> previous) {
+    public static ObjectNode previousWithCommits(Optional<Release> previous)
+    {
         return previous.map(ReleaseJsonWriter::release).orElseGet(MAPPER::createObjectNode);
     }
 
@@ -111,13 +125,15 @@ public final class ReleaseJsonWriter {
      * @param info the parsed version
      * @return {@code {package, version {raw, major, …}, description, buildHash}}
      */
-    public static ObjectNode versionInfo(VersionInfo info) {
+    public static ObjectNode versionInfo(VersionInfo info)
+    {
         ObjectNode json = MAPPER.createObjectNode();
         putString(json, "package", info.packageName());
         ObjectNode version = json.putObject("version");
         version.put("raw", info.raw());
         VersionInfo.Parsed parsed = info.parsed();
-        if (parsed != null) {
+        if (parsed != null)
+        {
             version.put("major", parsed.major());
             version.put("minor", parsed.minor());
             version.put("patch", parsed.patch());
@@ -136,19 +152,24 @@ public final class ReleaseJsonWriter {
      * @param commit the commit
      * @return its JSON
      */
-    public static ObjectNode commit(Commit commit) {
+    public static ObjectNode commit(Commit commit)
+    {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("id", commit.id());
         putString(json, "message", commit.message());
         putDate(json, "dateCreated", commit.timestampMs());
         json.putObject("repository").put("name", commit.repository());
-        if (commit.author() == null) {
+        if (commit.author() == null)
+        {
             json.putNull("author");
-        } else {
+        }
+        else
+        {
             json.set("author", author(commit.author()));
         }
         ArrayNode files = json.putArray("patch_set");
-        for (FileChange file : commit.patchSet()) {
+        for (FileChange file : commit.patchSet())
+        {
             files.addObject().put("path", file.path()).put("type", file.type().name());
         }
         return json;
@@ -160,9 +181,11 @@ public final class ReleaseJsonWriter {
      * @param commits the commits
      * @return a JSON array
      */
-    public static ArrayNode commits(List<Commit> commits) {
+    public static ArrayNode commits(List<Commit> commits)
+    {
         ArrayNode array = MAPPER.createArrayNode();
-        for (Commit commit : commits) {
+        for (Commit commit : commits)
+        {
             array.add(commit(commit));
         }
         return array;
@@ -174,18 +197,23 @@ public final class ReleaseJsonWriter {
      * @param files the files
      * @return a JSON array of {@code {filename, type, commitMessage, author, repository, commitId}}
      */
-    public static ArrayNode commitFiles(List<CommitFile> files) {
+    public static ArrayNode commitFiles(List<CommitFile> files)
+    {
         ArrayNode array = MAPPER.createArrayNode();
-        for (CommitFile file : files) {
+        for (CommitFile file : files)
+        {
             ObjectNode json = array.addObject();
             json.put("filename", file.path());
             json.put("type", file.type().name());
             putString(json, "commitMessage", file.commitMessage());
             json.put("commitId", file.commitId());
             json.put("repository", file.repository());
-            if (file.author() == null) {
+            if (file.author() == null)
+            {
                 json.putNull("author");
-            } else {
+            }
+            else
+            {
                 json.set("author", author(file.author()));
             }
         }
@@ -198,7 +226,8 @@ public final class ReleaseJsonWriter {
      * @param deploy the deploy
      * @return its JSON
      */
-    public static ObjectNode deploy(Deploy deploy) {
+    public static ObjectNode deploy(Deploy deploy)
+    {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("id", Long.toString(deploy.id()));
         json.put("environment", deploy.environment());
@@ -215,9 +244,11 @@ public final class ReleaseJsonWriter {
      * @param deploys the deploys
      * @return a JSON array
      */
-    public static ArrayNode deploys(List<Deploy> deploys) {
+    public static ArrayNode deploys(List<Deploy> deploys)
+    {
         ArrayNode array = MAPPER.createArrayNode();
-        for (Deploy deploy : deploys) {
+        for (Deploy deploy : deploys)
+        {
             array.add(deploy(deploy));
         }
         return array;
@@ -230,9 +261,11 @@ public final class ReleaseJsonWriter {
      * @param repositories the repositories
      * @return a JSON array of {@code {id, name, url, provider {id, name}, status}}
      */
-    public static ArrayNode repositories(List<Repository> repositories) {
+    public static ArrayNode repositories(List<Repository> repositories)
+    {
         ArrayNode array = MAPPER.createArrayNode();
-        for (Repository repository : repositories) {
+        for (Repository repository : repositories)
+        {
             ObjectNode json = array.addObject();
             json.put("id", repository.id());
             json.put("name", repository.name());
@@ -240,11 +273,16 @@ public final class ReleaseJsonWriter {
             json.put("status", "active");
             String host = host(repository.url());
             ObjectNode provider = json.putObject("provider");
-            if (host.endsWith("github.com")) {
+            if (host.endsWith("github.com"))
+            {
                 provider.put("id", "integrations:github").put("name", "GitHub");
-            } else if (host.endsWith("gitlab.com")) {
+            }
+            else if (host.endsWith("gitlab.com"))
+            {
                 provider.put("id", "integrations:gitlab").put("name", "GitLab");
-            } else {
+            }
+            else
+            {
                 provider.put("id", "git").put("name", "Git");
             }
         }
@@ -257,7 +295,8 @@ public final class ReleaseJsonWriter {
      * @param detail the problem
      * @return {@code {"detail": …}}
      */
-    public static ObjectNode error(String detail) {
+    public static ObjectNode error(String detail)
+    {
         return MAPPER.createObjectNode().put("detail", detail);
     }
 
@@ -267,43 +306,61 @@ public final class ReleaseJsonWriter {
      * @param json the value
      * @return UTF-8 bytes
      */
-    public static byte[] toBytes(com.fasterxml.jackson.databind.JsonNode json) {
-        try {
+    public static byte[] toBytes(com.fasterxml.jackson.databind.JsonNode json)
+    {
+        try
+        {
             return MAPPER.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e)
+        {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static ObjectNode author(Author author) {
+    private static ObjectNode author(Author author)
+    {
         return MAPPER.createObjectNode().put("name", author.name()).put("email", author.email());
     }
 
-    private static String host(String url) {
-        if (url.startsWith("git@")) {
+    private static String host(String url)
+    {
+        if (url.startsWith("git@"))
+        {
             int colon = url.indexOf(':');
             return (colon < 0 ? url.substring(4) : url.substring(4, colon)).toLowerCase(Locale.ROOT);
         }
-        try {
+        try
+        {
             String host = URI.create(url).getHost();
             return host == null ? "" : host.toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException notAUri) {
+        }
+        catch (IllegalArgumentException notAUri)
+        {
             return "";
         }
     }
 
-    private static void putString(ObjectNode json, String field, String value) {
-        if (value == null) {
+    private static void putString(ObjectNode json, String field, String value)
+    {
+        if (value == null)
+        {
             json.putNull(field);
-        } else {
+        }
+        else
+        {
             json.put(field, value);
         }
     }
 
-    private static void putDate(ObjectNode json, String field, Long ms) {
-        if (ms == null) {
+    private static void putDate(ObjectNode json, String field, Long ms)
+    {
+        if (ms == null)
+        {
             json.putNull(field);
-        } else {
+        }
+        else
+        {
             json.put(field, ReleaseJsonReader.iso(ms));
         }
     }

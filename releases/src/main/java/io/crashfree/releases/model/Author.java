@@ -6,5 +6,6 @@ package io.crashfree.releases.model;
  * @param name the name as last given
  * @param email the email (lower case; the identity)
  */
-public record Author(String name, String email) {
+public record Author(String name, String email)
+{
 }

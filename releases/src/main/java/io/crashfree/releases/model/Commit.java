@@ -13,5 +13,6 @@ import java.util.List;
  * @param patchSet the files it changed (empty when unknown)
  */
 public record Commit(String id, String repository, String message, Long timestampMs, Author author,
-                     List<FileChange> patchSet) {
+                     List<FileChange> patchSet)
+{
 }

@@ -11,5 +11,6 @@ package io.crashfree.releases.model;
  * @param type how the commit changed it
  */
 public record CommitFile(String commitId, String repository, String commitMessage, Author author, String path,
-                         ChangeType type) {
+                         ChangeType type)
+{
 }

@@ -10,5 +10,6 @@ package io.crashfree.releases.model;
  * @param dateStartedMs when it started, or {@code null}
  * @param dateFinishedMs when it finished
  */
-public record Deploy(long id, String environment, String name, String url, Long dateStartedMs, long dateFinishedMs) {
+public record Deploy(long id, String environment, String name, String url, Long dateStartedMs, long dateFinishedMs)
+{
 }

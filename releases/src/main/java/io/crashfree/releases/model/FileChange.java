@@ -6,5 +6,6 @@ package io.crashfree.releases.model;
  * @param path the path inside the repository, with {@code /} separators
  * @param type how it changed
  */
-public record FileChange(String path, ChangeType type) {
+public record FileChange(String path, ChangeType type)
+{
 }

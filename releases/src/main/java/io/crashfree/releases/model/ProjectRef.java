@@ -6,5 +6,6 @@ package io.crashfree.releases.model;
  * @param id the project's registry id
  * @param slug the project's slug (its name in the API)
  */
-public record ProjectRef(long id, String slug) {
+public record ProjectRef(long id, String slug)
+{
 }

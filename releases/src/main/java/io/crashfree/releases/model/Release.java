@@ -28,5 +28,6 @@ import java.util.List;
 public record Release(long id, String version, VersionInfo versionInfo, long dateCreatedMs, Long dateStartedMs,
                       Long dateReleasedMs, Long firstEventMs, Long lastEventMs, String url, String ref,
                       ReleaseStatus status, String owner, List<ProjectRef> projects, int commitCount,
-                      Commit lastCommit, List<Author> authors, int deployCount, Deploy lastDeploy) {
+                      Commit lastCommit, List<Author> authors, int deployCount, Deploy lastDeploy)
+{
 }

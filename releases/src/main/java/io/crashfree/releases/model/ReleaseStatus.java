@@ -1,7 +1,8 @@
 package io.crashfree.releases.model;
 
 /** A release's status as Sentry names it: {@code open}, or {@code archived} (hidden from lists by default). */
-public enum ReleaseStatus {
+public enum ReleaseStatus
+{
     /** Listed and in use. */
     OPEN("open"),
     /** Archived: kept, hidden from the default list. */
@@ -9,7 +10,8 @@ public enum ReleaseStatus {
 
     private final String wireName;
 
-    ReleaseStatus(String wireName) {
+    ReleaseStatus(String wireName)
+    {
         this.wireName = wireName;
     }
 
@@ -18,7 +20,8 @@ public enum ReleaseStatus {
      *
      * @return {@code open} or {@code archived}
      */
-    public String wireName() {
+    public String wireName()
+    {
         return wireName;
     }
 
@@ -28,9 +31,12 @@ public enum ReleaseStatus {
      * @param name {@code open} or {@code archived}
      * @return the status, or {@code null} when the name is neither
      */
-    public static ReleaseStatus fromWireName(String name) {
-        for (ReleaseStatus status : values()) {
-            if (status.wireName.equals(name)) {
+    public static ReleaseStatus fromWireName(String name)
+    {
+        for (ReleaseStatus status : values())
+        {
+            if (status.wireName.equals(name))
+            {
                 return status;
             }
         }

@@ -8,5 +8,6 @@ package io.crashfree.releases.model;
  * @param name the name clients use in refs, e.g. {@code acme/app}
  * @param url a git URL the node can fetch or a local path it can read
  */
-public record Repository(String id, String name, String url) {
+public record Repository(String id, String name, String url)
+{
 }

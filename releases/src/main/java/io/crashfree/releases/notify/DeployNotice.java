@@ -13,5 +13,6 @@ import java.util.List;
  * @param recipients the emails of the release's commit authors who are known users
  */
 public record DeployNotice(String organization, String version, Deploy deploy, int commitCount,
-                           List<String> recipients) {
+                           List<String> recipients)
+{
 }

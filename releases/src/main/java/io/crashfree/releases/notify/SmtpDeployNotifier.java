@@ -14,7 +14,8 @@ import java.util.Properties;
  * Sends on the calling thread (the handler's control-plane executor), with connect and read timeouts so a dead
  * server costs seconds, not a hung request.
  */
-public final class SmtpDeployNotifier implements DeployNotifier {
+public final class SmtpDeployNotifier implements DeployNotifier
+{
 
     /**
      * The SMTP settings ({@code notify.smtp.*}).
@@ -26,7 +27,8 @@ public final class SmtpDeployNotifier implements DeployNotifier {
      * @param password the password, or {@code null} ({@code notify.smtp.password})
      * @param timeoutMs connect and read timeout
      */
-    public record SmtpSettings(String host, int port, String from, String username, String password, int timeoutMs) {
+    public record SmtpSettings(String host, int port, String from, String username, String password, int timeoutMs)
+    {
     }
 
     private final SmtpSettings settings;
@@ -37,7 +39,8 @@ public final class SmtpDeployNotifier implements DeployNotifier {
      *
      * @param settings the server
      */
-    public SmtpDeployNotifier(SmtpSettings settings) {
+    public SmtpDeployNotifier(SmtpSettings settings)
+    {
         this.settings = settings;
         Properties properties = new Properties();
         properties.setProperty("mail.smtp.host", settings.host());
@@ -50,39 +53,51 @@ public final class SmtpDeployNotifier implements DeployNotifier {
     }
 
     @Override
-    public DeliveryReport notify(DeployNotice notice) {
-        if (notice.recipients().isEmpty()) {
+    public DeliveryReport notify(DeployNotice notice)
+    {
+        if (notice.recipients().isEmpty())
+        {
             return DeliveryReport.NOT_SENT;
         }
-        try {
+        try
+        {
             MimeMessage message = new MimeMessage(session);
             message.setFrom(new InternetAddress(settings.from()));
-            for (String recipient : notice.recipients()) {
+            for (String recipient : notice.recipients())
+            {
                 message.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
             }
             message.setSubject("Deployed " + notice.version() + " to " + notice.deploy().environment(), "UTF-8");
             message.setText(body(notice), "UTF-8");
-            if (settings.username() != null) {
+            if (settings.username() != null)
+            {
                 Transport.send(message, settings.username(), settings.password());
-            } else {
+            }
+            else
+            {
                 Transport.send(message);
             }
             return new DeliveryReport(notice.recipients().size(), null);
-        } catch (MessagingException e) {
+        }
+        catch (MessagingException e)
+        {
             return new DeliveryReport(0, "deploy email not sent through " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage());
         }
     }
 
-    private static String body(DeployNotice notice) {
+    private static String body(DeployNotice notice)
+    {
         StringBuilder text = new StringBuilder();
         text.append("Release ").append(notice.version()).append(" of ").append(notice.organization())
                 .append(" was deployed to ").append(notice.deploy().environment())
                 .append(" at ").append(Instant.ofEpochMilli(notice.deploy().dateFinishedMs())).append(".\n");
-        if (notice.deploy().name() != null) {
+        if (notice.deploy().name() != null)
+        {
             text.append("Deploy: ").append(notice.deploy().name()).append('\n');
         }
-        if (notice.deploy().url() != null) {
+        if (notice.deploy().url() != null)
+        {
             text.append("Link: ").append(notice.deploy().url()).append('\n');
         }
         text.append("It holds ").append(notice.commitCount()).append(" commit(s), some of them yours.\n");

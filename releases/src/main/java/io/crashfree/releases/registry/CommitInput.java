@@ -15,5 +15,6 @@ import java.util.List;
  * @param patchSet the files changed, or {@code null} when not given
  */
 public record CommitInput(String id, String repository, String message, Long timestampMs, String authorName,
-                          String authorEmail, List<FileChange> patchSet) {
+                          String authorEmail, List<FileChange> patchSet)
+{
 }

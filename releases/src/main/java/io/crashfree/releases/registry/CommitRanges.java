@@ -16,11 +16,13 @@ import java.util.Set;
  * integration with the previous release's last commit as the baseline. Runs inside the registry's transaction, so a
  * range that cannot be resolved leaves the release as it was.
  */
-final class CommitRanges {
+final class CommitRanges
+{
 
     private final GitRangeResolver resolver;
 
-    CommitRanges(GitRangeResolver resolver) {
+    CommitRanges(GitRangeResolver resolver)
+    {
         this.resolver = resolver;
     }
 
@@ -29,30 +31,38 @@ final class CommitRanges {
      * {@code \} in paths becomes {@code /}, duplicates keep their first place; sorted newest first by timestamp, commits
      * without one after those with one, in the order given.
      */
-    static RegistryResult<List<CommitInput>> normalize(long orgId, List<CommitInput> commits) {
+    static RegistryResult<List<CommitInput>> normalize(long orgId, List<CommitInput> commits)
+    {
         List<CommitInput> normalized = new ArrayList<>(commits.size());
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < commits.size(); i++) {
+        for (int i = 0; i < commits.size(); i++)
+        {
             CommitInput commit = commits.get(i);
-            if (commit.id() == null || commit.id().isBlank()) {
+            if (commit.id() == null || commit.id().isBlank())
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST, "commits[" + i + "]: a commit needs an id");
             }
-            if (commit.id().length() > 64) {
+            if (commit.id().length() > 64)
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST,
                         "commits[" + i + "]: a commit id must be at most 64 characters: " + ReleaseRegistry.quoted(commit.id()));
             }
             String repository = commit.repository() == null || commit.repository().isBlank()
                     ? "organization-" + orgId : commit.repository();
-            if (!seen.add(repository + '\n' + commit.id())) {
+            if (!seen.add(repository + '\n' + commit.id()))
+            {
                 continue;
             }
             List<FileChange> files = null;
-            if (commit.patchSet() != null) {
+            if (commit.patchSet() != null)
+            {
                 files = new ArrayList<>(commit.patchSet().size());
                 Set<String> paths = new HashSet<>();
-                for (FileChange file : commit.patchSet()) {
+                for (FileChange file : commit.patchSet())
+                {
                     String path = file.path().replace('\\', '/');
-                    if (paths.add(path)) {
+                    if (paths.add(path))
+                    {
                         files.add(new FileChange(path, file.type()));
                     }
                 }
@@ -68,31 +78,39 @@ final class CommitRanges {
     }
 
     RegistryResult<List<CommitInput>> resolveRefs(Connection c, long orgId, ReleaseRow release,
-                                                          List<RefInput> refs) throws SQLException {
+                                                          List<RefInput> refs) throws SQLException
+    {
         List<Repository> configured = ReleaseSql.repositories(c, orgId);
         List<CommitInput> all = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
+        for (int i = 0; i < refs.size(); i++)
+        {
             RefInput ref = refs.get(i);
-            if (ref.repository() == null || ref.commit() == null || ref.commit().isBlank()) {
+            if (ref.repository() == null || ref.commit() == null || ref.commit().isBlank())
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: a ref needs repository and commit");
             }
             Repository repository = null;
-            for (Repository candidate : configured) {
-                if (candidate.name().equals(ref.repository())) {
+            for (Repository candidate : configured)
+            {
+                if (candidate.name().equals(ref.repository()))
+                {
                     repository = candidate;
                 }
             }
-            if (repository == null) {
+            if (repository == null)
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: unknown repository: "
                         + ReleaseRegistry.quoted(ref.repository()));
             }
             String baseline = ref.previousCommit();
-            if (baseline == null || baseline.isBlank()) {
+            if (baseline == null || baseline.isBlank())
+            {
                 ReleaseRow previous = ReleaseSql.previousRelease(c, orgId, release, true, repository.name());
                 baseline = previous == null ? null : ReleaseSql.lastCommitIn(c, previous.id(), repository.name());
             }
             GitRangeResolver.Resolution resolution = resolver.tryResolve(repository, ref.commit(), baseline);
-            if (!resolution.isResolved()) {
+            if (!resolution.isResolved())
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST, "refs[" + i + "]: " + resolution.problem());
             }
             all.addAll(resolution.commits());
@@ -101,7 +119,8 @@ final class CommitRanges {
     }
 
 
-    private static long orderKey(CommitInput commit) {
+    private static long orderKey(CommitInput commit)
+    {
         return commit.timestampMs() == null ? Long.MIN_VALUE : commit.timestampMs();
     }
 }

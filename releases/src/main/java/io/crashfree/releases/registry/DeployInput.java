@@ -9,5 +9,6 @@ package io.crashfree.releases.registry;
  * @param dateStartedMs when it started, or {@code null}
  * @param dateFinishedMs when it finished, or {@code null} for now
  */
-public record DeployInput(String environment, String name, String url, Long dateStartedMs, Long dateFinishedMs) {
+public record DeployInput(String environment, String name, String url, Long dateStartedMs, Long dateFinishedMs)
+{
 }

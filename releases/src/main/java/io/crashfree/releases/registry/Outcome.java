@@ -3,7 +3,8 @@ package io.crashfree.releases.registry;
 /**
  * What a registry request came to, with the HTTP status a handler answers for it.
  */
-public enum Outcome {
+public enum Outcome
+{
     /** Read or updated. */
     OK(200),
     /** Created. */
@@ -23,7 +24,8 @@ public enum Outcome {
 
     private final int httpStatus;
 
-    Outcome(int httpStatus) {
+    Outcome(int httpStatus)
+    {
         this.httpStatus = httpStatus;
     }
 
@@ -32,7 +34,8 @@ public enum Outcome {
      *
      * @return e.g. 208
      */
-    public int httpStatus() {
+    public int httpStatus()
+    {
         return httpStatus;
     }
 
@@ -41,7 +44,8 @@ public enum Outcome {
      *
      * @return true below 400
      */
-    public boolean isSuccess() {
+    public boolean isSuccess()
+    {
         return httpStatus < 400;
     }
 }

@@ -7,5 +7,6 @@ package io.crashfree.releases.registry;
  * @param commit the newest commit of the release
  * @param previousCommit the last commit of the previous release, or {@code null} to use the registry's baseline
  */
-public record RefInput(String repository, String commit, String previousCommit) {
+public record RefInput(String repository, String commit, String previousCommit)
+{
 }

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * @param gitCacheDir where remote repositories are cloned
  */
 public record RegistryContext(List<Organization> organizations, Set<String> notifyUsers, DeployNotifier notifier,
-                              Path gitCacheDir) {
+                              Path gitCacheDir)
+{
 
     /**
      * One organization.
@@ -28,7 +29,8 @@ public record RegistryContext(List<Organization> organizations, Set<String> noti
      * @param projects its projects' slugs
      * @param repositories its repositories ({@code repository.<id>.name}, {@code repository.<id>.url})
      */
-    public record Organization(String slug, List<String> projects, List<Repository> repositories) {
+    public record Organization(String slug, List<String> projects, List<Repository> repositories)
+    {
     }
 
     /**
@@ -39,18 +41,24 @@ public record RegistryContext(List<Organization> organizations, Set<String> noti
      * @param notifier the notifier
      * @param gitCacheDir where remote repositories are cloned
      */
-    public RegistryContext {
+    public RegistryContext
+    {
         organizations = List.copyOf(organizations);
         notifyUsers = notifyUsers.stream().map(e -> e.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        for (Organization organization : organizations) {
-            if (organization.slug() == null || organization.slug().isBlank()) {
+        for (Organization organization : organizations)
+        {
+            if (organization.slug() == null || organization.slug().isBlank())
+            {
                 throw new IllegalArgumentException("organization slug must not be empty");
             }
-            for (Repository repository : organization.repositories()) {
-                if (repository.name() == null || repository.name().isBlank()) {
+            for (Repository repository : organization.repositories())
+            {
+                if (repository.name() == null || repository.name().isBlank())
+                {
                     throw new IllegalArgumentException("repository." + repository.id() + ".name must not be empty");
                 }
-                if (repository.url() == null || repository.url().isBlank()) {
+                if (repository.url() == null || repository.url().isBlank())
+                {
                     throw new IllegalArgumentException("repository." + repository.id() + ".url must not be empty");
                 }
             }

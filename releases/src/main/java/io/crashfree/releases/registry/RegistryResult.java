@@ -9,7 +9,8 @@ package io.crashfree.releases.registry;
  * @param detail the problem on failure, or {@code null}
  * @param <T> the value's type
  */
-public record RegistryResult<T>(Outcome outcome, T value, String detail) {
+public record RegistryResult<T>(Outcome outcome, T value, String detail)
+{
 
     /**
      * A success.
@@ -19,7 +20,8 @@ public record RegistryResult<T>(Outcome outcome, T value, String detail) {
      * @param <T> the value's type
      * @return the result
      */
-    public static <T> RegistryResult<T> of(Outcome outcome, T value) {
+    public static <T> RegistryResult<T> of(Outcome outcome, T value)
+    {
         return new RegistryResult<>(outcome, value, null);
     }
 
@@ -31,7 +33,8 @@ public record RegistryResult<T>(Outcome outcome, T value, String detail) {
      * @param <T> the value's type
      * @return the result
      */
-    public static <T> RegistryResult<T> failed(Outcome outcome, String detail) {
+    public static <T> RegistryResult<T> failed(Outcome outcome, String detail)
+    {
         return new RegistryResult<>(outcome, null, detail);
     }
 
@@ -40,7 +43,8 @@ public record RegistryResult<T>(Outcome outcome, T value, String detail) {
      *
      * @return the outcome's status
      */
-    public int status() {
+    public int status()
+    {
         return outcome.httpStatus();
     }
 
@@ -49,7 +53,8 @@ public record RegistryResult<T>(Outcome outcome, T value, String detail) {
      *
      * @return true below 400
      */
-    public boolean isSuccess() {
+    public boolean isSuccess()
+    {
         return outcome.isSuccess();
     }
 
@@ -60,7 +65,8 @@ public record RegistryResult<T>(Outcome outcome, T value, String detail) {
      * @return the same outcome and detail
      */
     @SuppressWarnings("unchecked")
-    public <U> RegistryResult<U> asFailure() {
+    public <U> RegistryResult<U> asFailure()
+    {
         return (RegistryResult<U>) this;
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  */
 public record ReleaseInput(String version, List<String> projects, Long dateStartedMs, Long dateReleasedMs, String url,
                            String ref, String owner, ReleaseStatus status, List<CommitInput> commits,
-                           List<RefInput> refs) {
+                           List<RefInput> refs)
+{
 
     /**
      * A create request with only a version and projects.
@@ -29,7 +30,8 @@ public record ReleaseInput(String version, List<String> projects, Long dateStart
      * @param projects project slugs
      * @return the input
      */
-    public static ReleaseInput of(String version, List<String> projects) {
+    public static ReleaseInput of(String version, List<String> projects)
+    {
         return new ReleaseInput(version, projects, null, null, null, null, null, null, null, null);
     }
 }

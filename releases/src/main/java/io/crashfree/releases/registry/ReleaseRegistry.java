@@ -28,13 +28,15 @@ import java.util.Optional;
  * Thread-safe (the store serializes transactions). Called on a control-plane executor: it does database, git and
  * SMTP I/O.
  */
-public final class ReleaseRegistry {
+public final class ReleaseRegistry
+{
 
     private final RegistryStore store;
     private final RegistryContext context;
     private final CommitRanges commitRanges;
 
-    private ReleaseRegistry(RegistryStore store, RegistryContext context) {
+    private ReleaseRegistry(RegistryStore store, RegistryContext context)
+    {
         this.store = store;
         this.context = context;
         this.commitRanges = new CommitRanges(new GitRangeResolver(context.gitCacheDir()));
@@ -48,11 +50,15 @@ public final class ReleaseRegistry {
      * @return the registry
      * @throws SQLException when the database fails
      */
-    public static ReleaseRegistry open(RegistryStore store, RegistryContext context) throws SQLException {
-        store.inTransaction(c -> {
-            for (RegistryContext.Organization organization : context.organizations()) {
+    public static ReleaseRegistry open(RegistryStore store, RegistryContext context) throws SQLException
+    {
+        store.inTransaction(c ->
+        {
+            for (RegistryContext.Organization organization : context.organizations())
+            {
                 long orgId = ReleaseSql.ensureOrganization(c, organization.slug());
-                for (String project : organization.projects()) {
+                for (String project : organization.projects())
+                {
                     ReleaseSql.ensureProject(c, orgId, project);
                 }
                 ReleaseSql.replaceRepositories(c, orgId, organization.repositories());
@@ -74,20 +80,26 @@ public final class ReleaseRegistry {
      * @return the release, created or existing
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Release> createRelease(String org, ReleaseInput input, long nowMs) throws SQLException {
+    public RegistryResult<Release> createRelease(String org, ReleaseInput input, long nowMs) throws SQLException
+    {
         VersionRule broken = VersionRule.firstBroken(input.version());
-        if (broken != null) {
+        if (broken != null)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, broken.message() + ": " + quoted(input.version()));
         }
-        return write(c -> {
+        return write(c ->
+        {
             long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
+            if (orgId < 0)
+            {
                 return unknownOrganization(org);
             }
             ReleaseRow row = ReleaseSql.findRelease(c, orgId, input.version());
             boolean created = row == null;
-            if (created) {
-                if (input.projects() == null || input.projects().isEmpty()) {
+            if (created)
+            {
+                if (input.projects() == null || input.projects().isEmpty())
+                {
                     return RegistryResult.failed(Outcome.BAD_REQUEST,
                             "a new release needs at least one project: " + quoted(input.version()));
                 }
@@ -95,7 +107,8 @@ public final class ReleaseRegistry {
                 row = ReleaseSql.findRelease(c, orgId, input.version());
             }
             RegistryResult<Release> applied = apply(c, orgId, row, input);
-            if (!applied.isSuccess()) {
+            if (!applied.isSuccess())
+            {
                 return applied;
             }
             return RegistryResult.of(created ? Outcome.CREATED : Outcome.ALREADY_EXISTS, applied.value());
@@ -112,7 +125,8 @@ public final class ReleaseRegistry {
      * @return the changed release
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Release> updateRelease(String org, String version, ReleaseInput input) throws SQLException {
+    public RegistryResult<Release> updateRelease(String org, String version, ReleaseInput input) throws SQLException
+    {
         return write(c -> onRelease(c, org, version, (tx, orgId, row) -> apply(tx, orgId, row, input)));
     }
 
@@ -124,7 +138,8 @@ public final class ReleaseRegistry {
      * @return the release, or not found
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Release> release(String org, String version) throws SQLException {
+    public RegistryResult<Release> release(String org, String version) throws SQLException
+    {
         return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
                 RegistryResult.of(Outcome.OK, ReleaseSql.load(tx, row))));
     }
@@ -140,22 +155,28 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<List<Release>> listReleases(String org, String project, ReleaseStatus status)
-            throws SQLException {
-        return read(c -> {
+            throws SQLException
+    {
+        return read(c ->
+        {
             long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
+            if (orgId < 0)
+            {
                 return unknownOrganization(org);
             }
             Long projectId = null;
-            if (project != null) {
+            if (project != null)
+            {
                 long id = ReleaseSql.projectId(c, orgId, project);
-                if (id < 0) {
+                if (id < 0)
+                {
                     return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
                 }
                 projectId = id;
             }
             List<Release> releases = new ArrayList<>();
-            for (ReleaseRow row : ReleaseSql.listReleases(c, orgId, projectId, status)) {
+            for (ReleaseRow row : ReleaseSql.listReleases(c, orgId, projectId, status))
+            {
                 releases.add(ReleaseSql.load(c, row));
             }
             return RegistryResult.of(Outcome.OK, List.copyOf(releases));
@@ -170,8 +191,10 @@ public final class ReleaseRegistry {
      * @return {@link Outcome#NO_CONTENT}, or not found
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Void> deleteRelease(String org, String version) throws SQLException {
-        return write(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+    public RegistryResult<Void> deleteRelease(String org, String version) throws SQLException
+    {
+        return write(c -> onRelease(c, org, version, (tx, orgId, row) ->
+        {
             ReleaseSql.deleteRelease(tx, row.id());
             return RegistryResult.of(Outcome.NO_CONTENT, null);
         }));
@@ -187,7 +210,8 @@ public final class ReleaseRegistry {
      * @return the previous release with commits, if any
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Optional<Release>> previousWithCommits(String org, String version) throws SQLException {
+    public RegistryResult<Optional<Release>> previousWithCommits(String org, String version) throws SQLException
+    {
         return previous(org, version, true);
     }
 
@@ -200,13 +224,16 @@ public final class ReleaseRegistry {
      * @return the previous release, if any
      * @throws SQLException when the database fails
      */
-    public RegistryResult<Optional<Release>> previousRelease(String org, String version) throws SQLException {
+    public RegistryResult<Optional<Release>> previousRelease(String org, String version) throws SQLException
+    {
         return previous(org, version, false);
     }
 
     private RegistryResult<Optional<Release>> previous(String org, String version, boolean withCommits)
-            throws SQLException {
-        return read(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+            throws SQLException
+    {
+        return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
+        {
             ReleaseRow previous = ReleaseSql.previousRelease(tx, orgId, row, withCommits, null);
             return RegistryResult.of(Outcome.OK,
                     previous == null ? Optional.empty() : Optional.of(ReleaseSql.load(tx, previous)));
@@ -226,18 +253,23 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<Release> recordSeen(String org, String project, String version, long seenMs)
-            throws SQLException {
+            throws SQLException
+    {
         VersionRule broken = VersionRule.firstBroken(version);
-        if (broken != null) {
+        if (broken != null)
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, broken.message() + ": " + quoted(version));
         }
-        return write(c -> {
+        return write(c ->
+        {
             long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0) {
+            if (orgId < 0)
+            {
                 return unknownOrganization(org);
             }
             long projectId = ReleaseSql.projectId(c, orgId, project);
-            if (projectId < 0) {
+            if (projectId < 0)
+            {
                 return RegistryResult.failed(Outcome.BAD_REQUEST, "unknown project: " + quoted(project));
             }
             ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
@@ -258,7 +290,8 @@ public final class ReleaseRegistry {
      * @return the commits
      * @throws SQLException when the database fails
      */
-    public RegistryResult<List<Commit>> commits(String org, String version) throws SQLException {
+    public RegistryResult<List<Commit>> commits(String org, String version) throws SQLException
+    {
         return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
                 RegistryResult.of(Outcome.OK, ReleaseSql.commits(tx, row.id(), Integer.MAX_VALUE))));
     }
@@ -271,7 +304,8 @@ public final class ReleaseRegistry {
      * @return one row per file per commit
      * @throws SQLException when the database fails
      */
-    public RegistryResult<List<CommitFile>> commitFiles(String org, String version) throws SQLException {
+    public RegistryResult<List<CommitFile>> commitFiles(String org, String version) throws SQLException
+    {
         return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
                 RegistryResult.of(Outcome.OK, ReleaseSql.commitFiles(tx, row.id()))));
     }
@@ -283,8 +317,10 @@ public final class ReleaseRegistry {
      * @return the repositories
      * @throws SQLException when the database fails
      */
-    public RegistryResult<List<Repository>> repositories(String org) throws SQLException {
-        return read(c -> {
+    public RegistryResult<List<Repository>> repositories(String org) throws SQLException
+    {
+        return read(c ->
+        {
             long orgId = ReleaseSql.organizationId(c, org);
             return orgId < 0 ? unknownOrganization(org) : RegistryResult.of(Outcome.OK, ReleaseSql.repositories(c, orgId));
         });
@@ -297,8 +333,10 @@ public final class ReleaseRegistry {
      * @return the projects
      * @throws SQLException when the database fails
      */
-    public RegistryResult<List<ProjectRef>> projects(String org) throws SQLException {
-        return read(c -> {
+    public RegistryResult<List<ProjectRef>> projects(String org) throws SQLException
+    {
+        return read(c ->
+        {
             long orgId = ReleaseSql.organizationId(c, org);
             return orgId < 0 ? unknownOrganization(org) : RegistryResult.of(Outcome.OK, ReleaseSql.projects(c, orgId));
         });
@@ -312,7 +350,8 @@ public final class ReleaseRegistry {
      * @param deploy the deploy
      * @param notification what became of the email
      */
-    public record DeployRecorded(Deploy deploy, DeployNotifier.DeliveryReport notification) {
+    public record DeployRecorded(Deploy deploy, DeployNotifier.DeliveryReport notification)
+    {
     }
 
     /**
@@ -327,24 +366,30 @@ public final class ReleaseRegistry {
      * @throws SQLException when the database fails
      */
     public RegistryResult<DeployRecorded> createDeploy(String org, String version, DeployInput input, long nowMs)
-            throws SQLException {
+            throws SQLException
+    {
         String environment = input.environment();
-        if (environment == null || environment.isEmpty()) {
+        if (environment == null || environment.isEmpty())
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST, "deploy environment is required");
         }
-        if (environment.length() > 64 || environment.matches(".*[\\n\\r\\t/\\\\ ].*")) {
+        if (environment.length() > 64 || environment.matches(".*[\\n\\r\\t/\\\\ ].*"))
+        {
             return RegistryResult.failed(Outcome.BAD_REQUEST,
                     "deploy environment must be at most 64 characters without newline, tab, space or slash: "
                             + quoted(environment));
         }
         long finishedMs = input.dateFinishedMs() == null ? nowMs : input.dateFinishedMs();
-        RegistryResult<DeployNotice> recorded = write(c -> onRelease(c, org, version, (tx, orgId, row) -> {
+        RegistryResult<DeployNotice> recorded = write(c -> onRelease(c, org, version, (tx, orgId, row) ->
+        {
             long id = ReleaseSql.insertDeploy(tx, row.id(), environment, input.name(), input.url(),
                     input.dateStartedMs(), finishedMs);
             Deploy deploy = new Deploy(id, environment, input.name(), input.url(), input.dateStartedMs(), finishedMs);
             List<String> recipients = new ArrayList<>();
-            for (var author : ReleaseSql.authors(tx, row.id())) {
-                if (context.notifyUsers().contains(author.email().toLowerCase(Locale.ROOT))) {
+            for (var author : ReleaseSql.authors(tx, row.id()))
+            {
+                if (context.notifyUsers().contains(author.email().toLowerCase(Locale.ROOT)))
+                {
                     recipients.add(author.email());
                 }
             }
@@ -353,7 +398,8 @@ public final class ReleaseRegistry {
             return RegistryResult.of(Outcome.CREATED, new DeployNotice(org, version, deploy, commitCount,
                     List.copyOf(recipients)));
         }));
-        if (!recorded.isSuccess()) {
+        if (!recorded.isSuccess())
+        {
             return recorded.asFailure();
         }
         DeployNotice notice = recorded.value();
@@ -368,7 +414,8 @@ public final class ReleaseRegistry {
      * @return the deploys
      * @throws SQLException when the database fails
      */
-    public RegistryResult<List<Deploy>> deploys(String org, String version) throws SQLException {
+    public RegistryResult<List<Deploy>> deploys(String org, String version) throws SQLException
+    {
         return read(c -> onRelease(c, org, version, (tx, orgId, row) ->
                 RegistryResult.of(Outcome.OK, ReleaseSql.deploys(tx, row.id()))));
     }
@@ -376,45 +423,60 @@ public final class ReleaseRegistry {
     // ---- applying a request to a release ----
 
     private RegistryResult<Release> apply(Connection c, long orgId, ReleaseRow row, ReleaseInput input)
-            throws SQLException {
-        if (input.projects() != null) {
-            for (String project : input.projects()) {
+            throws SQLException
+    {
+        if (input.projects() != null)
+        {
+            for (String project : input.projects())
+            {
                 long projectId = ReleaseSql.projectId(c, orgId, project);
-                if (projectId < 0) {
+                if (projectId < 0)
+                {
                     return RegistryResult.failed(Outcome.BAD_REQUEST, "unknown project: " + quoted(project));
                 }
                 ReleaseSql.linkProject(c, row.id(), projectId);
             }
         }
-        if (input.dateStartedMs() != null) {
+        if (input.dateStartedMs() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "date_started_ms", input.dateStartedMs());
         }
-        if (input.dateReleasedMs() != null) {
+        if (input.dateReleasedMs() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "date_released_ms", input.dateReleasedMs());
         }
-        if (input.url() != null) {
+        if (input.url() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "url", input.url());
         }
-        if (input.ref() != null) {
+        if (input.ref() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "ref", input.ref());
         }
-        if (input.owner() != null) {
+        if (input.owner() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "owner", input.owner());
         }
-        if (input.status() != null) {
+        if (input.status() != null)
+        {
             ReleaseSql.setColumn(c, row.id(), "status", input.status().wireName());
         }
         // re-read: a new dateReleased moves the release in the order, and the baseline depends on it
         ReleaseRow current = ReleaseSql.findRelease(c, orgId, row.version());
-        if (input.refs() != null) {
+        if (input.refs() != null)
+        {
             RegistryResult<List<CommitInput>> resolved = commitRanges.resolveRefs(c, orgId, current, input.refs());
-            if (!resolved.isSuccess()) {
+            if (!resolved.isSuccess())
+            {
                 return resolved.asFailure();
             }
             ReleaseSql.replaceCommits(c, orgId, current.id(), resolved.value());
-        } else if (input.commits() != null) {
+        }
+        else if (input.commits() != null)
+        {
             RegistryResult<List<CommitInput>> checked = CommitRanges.normalize(orgId, input.commits());
-            if (!checked.isSuccess()) {
+            if (!checked.isSuccess())
+            {
                 return checked.asFailure();
             }
             ReleaseSql.replaceCommits(c, orgId, current.id(), checked.value());
@@ -426,38 +488,46 @@ public final class ReleaseRegistry {
 
     /** Work on one existing release of an organization. */
     @FunctionalInterface
-    private interface ReleaseWork<T> {
+    private interface ReleaseWork<T>
+    {
         RegistryResult<T> run(Connection c, long orgId, ReleaseRow row) throws SQLException;
     }
 
     /** Finds the organization and the release, answering 404 for either, then runs the work on them. */
     private static <T> RegistryResult<T> onRelease(Connection c, String org, String version, ReleaseWork<T> work)
-            throws SQLException {
+            throws SQLException
+    {
         long orgId = ReleaseSql.organizationId(c, org);
-        if (orgId < 0) {
+        if (orgId < 0)
+        {
             return unknownOrganization(org);
         }
         ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
         return row == null ? unknownRelease(version) : work.run(c, orgId, row);
     }
 
-    private <T> RegistryResult<T> write(RegistryStore.Work<RegistryResult<T>> work) throws SQLException {
+    private <T> RegistryResult<T> write(RegistryStore.Work<RegistryResult<T>> work) throws SQLException
+    {
         return store.inTransaction(work, RegistryResult::isSuccess);
     }
 
-    private <T> RegistryResult<T> read(RegistryStore.Work<RegistryResult<T>> work) throws SQLException {
+    private <T> RegistryResult<T> read(RegistryStore.Work<RegistryResult<T>> work) throws SQLException
+    {
         return store.inTransaction(work, result -> false);
     }
 
-    private static <T> RegistryResult<T> unknownOrganization(String org) {
+    private static <T> RegistryResult<T> unknownOrganization(String org)
+    {
         return RegistryResult.failed(Outcome.NOT_FOUND, "unknown organization: " + quoted(org));
     }
 
-    private static <T> RegistryResult<T> unknownRelease(String version) {
+    private static <T> RegistryResult<T> unknownRelease(String version)
+    {
         return RegistryResult.failed(Outcome.NOT_FOUND, "unknown release: " + quoted(version));
     }
 
-    static String quoted(String value) {
+    static String quoted(String value)
+    {
         return value == null ? "null" : '"' + value + '"';
     }
 }

@@ -27,12 +27,15 @@ import java.util.Map;
  * The registry's SQL: every statement the registry issues, on the caller's transaction. Plain SQL that SQLite and
  * PostgreSQL both accept. The order of releases is {@code COALESCE(date_released_ms, date_created_ms)} then id.
  */
-final class ReleaseSql {
+final class ReleaseSql
+{
 
     /** A release's own columns. */
     record ReleaseRow(long id, String version, long dateCreatedMs, Long dateStartedMs, Long dateReleasedMs,
-                      Long firstEventMs, Long lastEventMs, String url, String ref, ReleaseStatus status, String owner) {
-        long orderKeyMs() {
+                      Long firstEventMs, Long lastEventMs, String url, String ref, ReleaseStatus status, String owner)
+    {
+        long orderKeyMs()
+        {
             return dateReleasedMs != null ? dateReleasedMs : dateCreatedMs;
         }
     }
@@ -41,57 +44,72 @@ final class ReleaseSql {
             + " r.date_released_ms, r.first_event_ms, r.last_event_ms, r.url, r.ref, r.status, r.owner";
     private static final String ORDER_KEY = "COALESCE(r.date_released_ms, r.date_created_ms)";
 
-    private ReleaseSql() {
+    private ReleaseSql()
+    {
     }
 
     // ---- configuration ----
 
-    static long ensureOrganization(Connection c, String slug) throws SQLException {
+    static long ensureOrganization(Connection c, String slug) throws SQLException
+    {
         long id = organizationId(c, slug);
-        if (id >= 0) {
+        if (id >= 0)
+        {
             return id;
         }
         return insert(c, "INSERT INTO organizations (slug) VALUES (?)", slug);
     }
 
-    static long organizationId(Connection c, String slug) throws SQLException {
+    static long organizationId(Connection c, String slug) throws SQLException
+    {
         return queryId(c, "SELECT id FROM organizations WHERE slug = ?", slug);
     }
 
-    static void ensureProject(Connection c, long orgId, String slug) throws SQLException {
-        if (projectId(c, orgId, slug) < 0) {
+    static void ensureProject(Connection c, long orgId, String slug) throws SQLException
+    {
+        if (projectId(c, orgId, slug) < 0)
+        {
             insert(c, "INSERT INTO projects (organization_id, slug) VALUES (?, ?)", orgId, slug);
         }
     }
 
-    static long projectId(Connection c, long orgId, String slug) throws SQLException {
+    static long projectId(Connection c, long orgId, String slug) throws SQLException
+    {
         return queryId(c, "SELECT id FROM projects WHERE organization_id = ? AND slug = ?", orgId, slug);
     }
 
-    static List<ProjectRef> projects(Connection c, long orgId) throws SQLException {
+    static List<ProjectRef> projects(Connection c, long orgId) throws SQLException
+    {
         List<ProjectRef> projects = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT id, slug FROM projects WHERE organization_id = ? ORDER BY slug",
-                orgId); ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+                orgId); ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 projects.add(new ProjectRef(rows.getLong(1), rows.getString(2)));
             }
         }
         return projects;
     }
 
-    static void replaceRepositories(Connection c, long orgId, List<Repository> repositories) throws SQLException {
+    static void replaceRepositories(Connection c, long orgId, List<Repository> repositories) throws SQLException
+    {
         update(c, "DELETE FROM repositories WHERE organization_id = ?", orgId);
-        for (Repository repository : repositories) {
+        for (Repository repository : repositories)
+        {
             insert(c, "INSERT INTO repositories (organization_id, config_id, name, url) VALUES (?, ?, ?, ?)",
                     orgId, repository.id(), repository.name(), repository.url());
         }
     }
 
-    static List<Repository> repositories(Connection c, long orgId) throws SQLException {
+    static List<Repository> repositories(Connection c, long orgId) throws SQLException
+    {
         List<Repository> repositories = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT config_id, name, url FROM repositories"
-                + " WHERE organization_id = ? ORDER BY name", orgId); ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+                + " WHERE organization_id = ? ORDER BY name", orgId); ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 repositories.add(new Repository(rows.getString(1), rows.getString(2), rows.getString(3)));
             }
         }
@@ -100,30 +118,36 @@ final class ReleaseSql {
 
     // ---- releases ----
 
-    static ReleaseRow findRelease(Connection c, long orgId, String version) throws SQLException {
+    static ReleaseRow findRelease(Connection c, long orgId, String version) throws SQLException
+    {
         List<ReleaseRow> rows = releaseRows(c, "SELECT " + RELEASE_COLUMNS + " FROM releases r"
                 + " WHERE r.organization_id = ? AND r.version = ?", orgId, version);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    static long insertRelease(Connection c, long orgId, String version, long dateCreatedMs) throws SQLException {
+    static long insertRelease(Connection c, long orgId, String version, long dateCreatedMs) throws SQLException
+    {
         return insert(c, "INSERT INTO releases (organization_id, version, date_created_ms, status) VALUES (?, ?, ?, ?)",
                 orgId, version, dateCreatedMs, ReleaseStatus.OPEN.wireName());
     }
 
-    static void setColumn(Connection c, long releaseId, String column, Object value) throws SQLException {
+    static void setColumn(Connection c, long releaseId, String column, Object value) throws SQLException
+    {
         // column names come only from the registry's own constants, never from input
         update(c, "UPDATE releases SET " + column + " = ? WHERE id = ?", value, releaseId);
     }
 
-    static void linkProject(Connection c, long releaseId, long projectId) throws SQLException {
+    static void linkProject(Connection c, long releaseId, long projectId) throws SQLException
+    {
         if (queryId(c, "SELECT project_id FROM release_projects WHERE release_id = ? AND project_id = ?",
-                releaseId, projectId) < 0) {
+                releaseId, projectId) < 0)
+        {
             insert(c, "INSERT INTO release_projects (release_id, project_id) VALUES (?, ?)", releaseId, projectId);
         }
     }
 
-    static void deleteRelease(Connection c, long releaseId) throws SQLException {
+    static void deleteRelease(Connection c, long releaseId) throws SQLException
+    {
         update(c, "DELETE FROM deploys WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_commits WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_projects WHERE release_id = ?", releaseId);
@@ -132,15 +156,18 @@ final class ReleaseSql {
 
     /** Releases of an organization, optionally of one project, newest first by the release order. */
     static List<ReleaseRow> listReleases(Connection c, long orgId, Long projectId, ReleaseStatus status)
-            throws SQLException {
+            throws SQLException
+    {
         StringBuilder sql = new StringBuilder("SELECT ").append(RELEASE_COLUMNS)
                 .append(" FROM releases r WHERE r.organization_id = ?");
         List<Object> args = new ArrayList<>(List.of(orgId));
-        if (projectId != null) {
+        if (projectId != null)
+        {
             sql.append(" AND EXISTS (SELECT 1 FROM release_projects rp WHERE rp.release_id = r.id AND rp.project_id = ?)");
             args.add(projectId);
         }
-        if (status != null) {
+        if (status != null)
+        {
             sql.append(" AND r.status = ?");
             args.add(status.wireName());
         }
@@ -153,7 +180,8 @@ final class ReleaseSql {
      * release of the organization when it has no project), optionally only those with commits in a repository.
      */
     static ReleaseRow previousRelease(Connection c, long orgId, ReleaseRow release, boolean withCommits,
-                                      String repository) throws SQLException {
+                                      String repository) throws SQLException
+    {
         StringBuilder sql = new StringBuilder("SELECT ").append(RELEASE_COLUMNS).append(" FROM releases r")
                 .append(" WHERE r.organization_id = ? AND r.id <> ?")
                 .append(" AND (").append(ORDER_KEY).append(" < ? OR (").append(ORDER_KEY).append(" = ? AND r.id < ?))")
@@ -162,10 +190,12 @@ final class ReleaseSql {
                 .append(" ON mine.project_id = theirs.project_id WHERE theirs.release_id = r.id AND mine.release_id = ?))");
         List<Object> args = new ArrayList<>(List.of(orgId, release.id(), release.orderKeyMs(), release.orderKeyMs(),
                 release.id(), release.id(), release.id()));
-        if (withCommits) {
+        if (withCommits)
+        {
             sql.append(" AND EXISTS (SELECT 1 FROM release_commits rc JOIN commits cm ON cm.id = rc.commit_id")
                     .append(" WHERE rc.release_id = r.id");
-            if (repository != null) {
+            if (repository != null)
+            {
                 sql.append(" AND cm.repository = ?");
                 args.add(repository);
             }
@@ -177,15 +207,18 @@ final class ReleaseSql {
     }
 
     /** The newest commit of a release in one repository, or {@code null}. */
-    static String lastCommitIn(Connection c, long releaseId, String repository) throws SQLException {
+    static String lastCommitIn(Connection c, long releaseId, String repository) throws SQLException
+    {
         try (PreparedStatement s = prepare(c, "SELECT cm.sha FROM release_commits rc JOIN commits cm"
                 + " ON cm.id = rc.commit_id WHERE rc.release_id = ? AND cm.repository = ?"
-                + " ORDER BY rc.position LIMIT 1", releaseId, repository); ResultSet rows = s.executeQuery()) {
+                + " ORDER BY rc.position LIMIT 1", releaseId, repository); ResultSet rows = s.executeQuery())
+        {
             return rows.next() ? rows.getString(1) : null;
         }
     }
 
-    static void recordEvent(Connection c, long releaseId, long seenMs) throws SQLException {
+    static void recordEvent(Connection c, long releaseId, long seenMs) throws SQLException
+    {
         update(c, "UPDATE releases SET first_event_ms = ? WHERE id = ? AND (first_event_ms IS NULL"
                 + " OR first_event_ms > ?)", seenMs, releaseId, seenMs);
         update(c, "UPDATE releases SET last_event_ms = ? WHERE id = ? AND (last_event_ms IS NULL"
@@ -196,26 +229,33 @@ final class ReleaseSql {
 
     /** Replaces the release's commits with {@code commits}, in that order (position 0 = newest). */
     static void replaceCommits(Connection c, long orgId, long releaseId, List<CommitInput> commits)
-            throws SQLException {
+            throws SQLException
+    {
         update(c, "DELETE FROM release_commits WHERE release_id = ?", releaseId);
         int position = 0;
-        for (CommitInput commit : commits) {
+        for (CommitInput commit : commits)
+        {
             Long authorId = commit.authorEmail() == null ? null
                     : ensureAuthor(c, orgId, commit.authorEmail(), commit.authorName());
             long commitId = queryId(c, "SELECT id FROM commits WHERE organization_id = ? AND repository = ? AND sha = ?",
                     orgId, commit.repository(), commit.id());
-            if (commitId < 0) {
+            if (commitId < 0)
+            {
                 commitId = insert(c, "INSERT INTO commits (organization_id, repository, sha, message, timestamp_ms,"
                                 + " author_id) VALUES (?, ?, ?, ?, ?, ?)", orgId, commit.repository(), commit.id(),
                         commit.message(), commit.timestampMs(), authorId);
-            } else {
+            }
+            else
+            {
                 update(c, "UPDATE commits SET message = COALESCE(?, message), timestamp_ms = COALESCE(?, timestamp_ms),"
                                 + " author_id = COALESCE(?, author_id) WHERE id = ?", commit.message(),
                         commit.timestampMs(), authorId, commitId);
             }
-            if (commit.patchSet() != null) {
+            if (commit.patchSet() != null)
+            {
                 update(c, "DELETE FROM commit_files WHERE commit_id = ?", commitId);
-                for (FileChange file : commit.patchSet()) {
+                for (FileChange file : commit.patchSet())
+                {
                     insert(c, "INSERT INTO commit_files (commit_id, path, change_type) VALUES (?, ?, ?)", commitId,
                             file.path(), file.type().name());
                 }
@@ -225,57 +265,70 @@ final class ReleaseSql {
         }
     }
 
-    private static long ensureAuthor(Connection c, long orgId, String email, String name) throws SQLException {
+    private static long ensureAuthor(Connection c, long orgId, String email, String name) throws SQLException
+    {
         String key = email.trim().toLowerCase(Locale.ROOT);
         long id = queryId(c, "SELECT id FROM commit_authors WHERE organization_id = ? AND email = ?", orgId, key);
-        if (id < 0) {
+        if (id < 0)
+        {
             return insert(c, "INSERT INTO commit_authors (organization_id, email, name) VALUES (?, ?, ?)", orgId, key,
                     name);
         }
-        if (name != null) {
+        if (name != null)
+        {
             update(c, "UPDATE commit_authors SET name = ? WHERE id = ?", name, id);
         }
         return id;
     }
 
-    static List<Commit> commits(Connection c, long releaseId, int limit) throws SQLException {
+    static List<Commit> commits(Connection c, long releaseId, int limit) throws SQLException
+    {
         Map<Long, Commit> byId = new LinkedHashMap<>();
         try (PreparedStatement s = prepare(c, "SELECT cm.id, cm.sha, cm.repository, cm.message, cm.timestamp_ms,"
                 + " a.name, a.email FROM release_commits rc JOIN commits cm ON cm.id = rc.commit_id"
                 + " LEFT JOIN commit_authors a ON a.id = cm.author_id WHERE rc.release_id = ?"
-                + " ORDER BY rc.position LIMIT ?", releaseId, limit); ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+                + " ORDER BY rc.position LIMIT ?", releaseId, limit); ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 String email = rows.getString(7);
                 byId.put(rows.getLong(1), new Commit(rows.getString(2), rows.getString(3), rows.getString(4),
                         nullableLong(rows, 5), email == null ? null : new Author(rows.getString(6), email),
                         new ArrayList<>()));
             }
         }
-        for (Map.Entry<Long, Commit> entry : byId.entrySet()) {
+        for (Map.Entry<Long, Commit> entry : byId.entrySet())
+        {
             try (PreparedStatement s = prepare(c, "SELECT path, change_type FROM commit_files WHERE commit_id = ?"
-                    + " ORDER BY path", entry.getKey()); ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
+                    + " ORDER BY path", entry.getKey()); ResultSet rows = s.executeQuery())
+            {
+                while (rows.next())
+                {
                     entry.getValue().patchSet().add(new FileChange(rows.getString(1),
                             ChangeType.valueOf(rows.getString(2))));
                 }
             }
         }
         List<Commit> commits = new ArrayList<>(byId.size());
-        for (Commit commit : byId.values()) {
+        for (Commit commit : byId.values())
+        {
             commits.add(new Commit(commit.id(), commit.repository(), commit.message(), commit.timestampMs(),
                     commit.author(), List.copyOf(commit.patchSet())));
         }
         return commits;
     }
 
-    static List<CommitFile> commitFiles(Connection c, long releaseId) throws SQLException {
+    static List<CommitFile> commitFiles(Connection c, long releaseId) throws SQLException
+    {
         List<CommitFile> files = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT cm.sha, cm.repository, cm.message, a.name, a.email, f.path,"
                 + " f.change_type FROM release_commits rc JOIN commits cm ON cm.id = rc.commit_id"
                 + " JOIN commit_files f ON f.commit_id = cm.id LEFT JOIN commit_authors a ON a.id = cm.author_id"
                 + " WHERE rc.release_id = ? ORDER BY rc.position, f.path", releaseId);
-             ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 String email = rows.getString(5);
                 files.add(new CommitFile(rows.getString(1), rows.getString(2), rows.getString(3),
                         email == null ? null : new Author(rows.getString(4), email), rows.getString(6),
@@ -285,14 +338,17 @@ final class ReleaseSql {
         return files;
     }
 
-    static List<Author> authors(Connection c, long releaseId) throws SQLException {
+    static List<Author> authors(Connection c, long releaseId) throws SQLException
+    {
         List<Author> authors = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT a.name, a.email, MIN(rc.position) AS first_position"
                 + " FROM release_commits rc JOIN commits cm ON cm.id = rc.commit_id"
                 + " JOIN commit_authors a ON a.id = cm.author_id WHERE rc.release_id = ?"
                 + " GROUP BY a.id, a.name, a.email ORDER BY first_position", releaseId);
-             ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 authors.add(new Author(rows.getString(1), rows.getString(2)));
             }
         }
@@ -302,17 +358,21 @@ final class ReleaseSql {
     // ---- deploys ----
 
     static long insertDeploy(Connection c, long releaseId, String environment, String name, String url,
-                             Long dateStartedMs, long dateFinishedMs) throws SQLException {
+                             Long dateStartedMs, long dateFinishedMs) throws SQLException
+    {
         return insert(c, "INSERT INTO deploys (release_id, environment, name, url, date_started_ms, date_finished_ms)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", releaseId, environment, name, url, dateStartedMs, dateFinishedMs);
     }
 
-    static List<Deploy> deploys(Connection c, long releaseId) throws SQLException {
+    static List<Deploy> deploys(Connection c, long releaseId) throws SQLException
+    {
         List<Deploy> deploys = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT id, environment, name, url, date_started_ms, date_finished_ms"
                 + " FROM deploys WHERE release_id = ? ORDER BY date_finished_ms DESC, id DESC", releaseId);
-             ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 deploys.add(new Deploy(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
                         nullableLong(rows, 5), rows.getLong(6)));
             }
@@ -322,12 +382,15 @@ final class ReleaseSql {
 
     // ---- the whole release ----
 
-    static Release load(Connection c, ReleaseRow row) throws SQLException {
+    static Release load(Connection c, ReleaseRow row) throws SQLException
+    {
         List<ProjectRef> projects = new ArrayList<>();
         try (PreparedStatement s = prepare(c, "SELECT p.id, p.slug FROM release_projects rp JOIN projects p"
                 + " ON p.id = rp.project_id WHERE rp.release_id = ? ORDER BY p.slug", row.id());
-             ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 projects.add(new ProjectRef(rows.getLong(1), rows.getString(2)));
             }
         }
@@ -342,10 +405,13 @@ final class ReleaseSql {
 
     // ---- plumbing ----
 
-    private static List<ReleaseRow> releaseRows(Connection c, String sql, Object... args) throws SQLException {
+    private static List<ReleaseRow> releaseRows(Connection c, String sql, Object... args) throws SQLException
+    {
         List<ReleaseRow> releases = new ArrayList<>();
-        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
+        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
                 releases.add(new ReleaseRow(rows.getLong(1), rows.getString(2), rows.getLong(3), nullableLong(rows, 4),
                         nullableLong(rows, 5), nullableLong(rows, 6), nullableLong(rows, 7), rows.getString(8),
                         rows.getString(9), ReleaseStatus.fromWireName(rows.getString(10)), rows.getString(11)));
@@ -354,51 +420,70 @@ final class ReleaseSql {
         return releases;
     }
 
-    private static Long nullableLong(ResultSet rows, int column) throws SQLException {
+    private static Long nullableLong(ResultSet rows, int column) throws SQLException
+    {
         long value = rows.getLong(column);
         return rows.wasNull() ? null : value;
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException
+    {
         PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < args.length; i++)
+        {
             Object arg = args[i];
-            if (arg == null) {
+            if (arg == null)
+            {
                 s.setNull(i + 1, Types.NULL);
-            } else if (arg instanceof Long l) {
+            }
+            else if (arg instanceof Long l)
+            {
                 s.setLong(i + 1, l);
-            } else if (arg instanceof Integer n) {
+            }
+            else if (arg instanceof Integer n)
+            {
                 s.setInt(i + 1, n);
-            } else {
+            }
+            else
+            {
                 s.setString(i + 1, arg.toString());
             }
         }
         return s;
     }
 
-    private static long queryId(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery()) {
+    private static long queryId(Connection c, String sql, Object... args) throws SQLException
+    {
+        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery())
+        {
             return rows.next() ? rows.getLong(1) : -1;
         }
     }
 
-    static long count(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery()) {
+    static long count(Connection c, String sql, Object... args) throws SQLException
+    {
+        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery())
+        {
             rows.next();
             return rows.getLong(1);
         }
     }
 
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, args)) {
+    private static void update(Connection c, String sql, Object... args) throws SQLException
+    {
+        try (PreparedStatement s = prepare(c, sql, args))
+        {
             s.executeUpdate();
         }
     }
 
-    private static long insert(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = prepare(c, sql, args)) {
+    private static long insert(Connection c, String sql, Object... args) throws SQLException
+    {
+        try (PreparedStatement s = prepare(c, sql, args))
+        {
             s.executeUpdate();
-            try (ResultSet keys = s.getGeneratedKeys()) {
+            try (ResultSet keys = s.getGeneratedKeys())
+            {
                 return keys.next() ? keys.getLong(1) : -1;
             }
         }

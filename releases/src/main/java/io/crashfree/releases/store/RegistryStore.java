@@ -11,7 +11,8 @@ import java.sql.SQLException;
  * Every request runs as one {@link #inTransaction transaction}: it commits when the work returns a result that says
  * so, and rolls back otherwise, so a rejected request changes nothing.
  */
-public interface RegistryStore extends AutoCloseable {
+public interface RegistryStore extends AutoCloseable
+{
 
     /**
      * Work done inside one transaction.
@@ -19,7 +20,8 @@ public interface RegistryStore extends AutoCloseable {
      * @param <T> the work's result
      */
     @FunctionalInterface
-    interface Work<T> {
+    interface Work<T>
+    {
         /**
          * Does the work on the transaction's connection.
          *

@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * single writer anyway. Readers and writers queue on this object's monitor (this is the control plane, never the
  * ingest path).
  */
-public final class SqliteRegistryStore implements RegistryStore {
+public final class SqliteRegistryStore implements RegistryStore
+{
 
     /** The database file's name inside the data directory. */
     public static final String FILE_NAME = "registry.sqlite";
@@ -25,7 +26,8 @@ public final class SqliteRegistryStore implements RegistryStore {
     private final Connection connection;
     private final Path file;
 
-    private SqliteRegistryStore(Connection connection, Path file) {
+    private SqliteRegistryStore(Connection connection, Path file)
+    {
         this.connection = connection;
         this.file = file;
     }
@@ -38,22 +40,29 @@ public final class SqliteRegistryStore implements RegistryStore {
      * @return the open store
      * @throws SQLException when the file cannot be opened or a migration fails
      */
-    public static SqliteRegistryStore open(Path dataDir, long nowMs) throws SQLException {
-        try {
+    public static SqliteRegistryStore open(Path dataDir, long nowMs) throws SQLException
+    {
+        try
+        {
             Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
+        }
+        catch (java.io.IOException e)
+        {
             throw new SQLException("cannot create the registry's data directory: " + dataDir, e);
         }
         Path file = dataDir.resolve(FILE_NAME);
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement())
+        {
             statement.execute("PRAGMA journal_mode=WAL");
             statement.execute("PRAGMA synchronous=FULL");
             statement.execute("PRAGMA foreign_keys=ON");
             statement.execute("PRAGMA busy_timeout=5000");
             connection.setAutoCommit(false);
             SchemaMigrations.apply(connection, nowMs);
-        } catch (SQLException e) {
+        }
+        catch (SQLException e)
+        {
             connection.close();
             throw e;
         }
@@ -65,40 +74,53 @@ public final class SqliteRegistryStore implements RegistryStore {
      *
      * @return its path
      */
-    public Path file() {
+    public Path file()
+    {
         return file;
     }
 
     @Override
-    public synchronized <T> T inTransaction(Work<T> work, Predicate<T> shouldCommit) throws SQLException {
+    public synchronized <T> T inTransaction(Work<T> work, Predicate<T> shouldCommit) throws SQLException
+    {
         T result;
-        try {
+        try
+        {
             result = work.run(connection);
-        } catch (SQLException | RuntimeException e) {
+        }
+        catch (SQLException | RuntimeException e)
+        {
             connection.rollback();
             throw e;
         }
-        if (shouldCommit.test(result)) {
+        if (shouldCommit.test(result))
+        {
             connection.commit();
-        } else {
+        }
+        else
+        {
             connection.rollback();
         }
         return result;
     }
 
     @Override
-    public synchronized int schemaVersion() throws SQLException {
+    public synchronized int schemaVersion() throws SQLException
+    {
         int version = SchemaMigrations.currentVersion(connection);
         connection.rollback();
         return version;
     }
 
     @Override
-    public synchronized void close() {
-        try {
+    public synchronized void close()
+    {
+        try
+        {
             connection.rollback();
             connection.close();
-        } catch (SQLException ignored) {
+        }
+        catch (SQLException ignored)
+        {
             // closing: the last commit is already durable, nothing left to save
         }
     }

@@ -11,7 +11,8 @@ package io.crashfree.releases.version;
  * @param shortVersion the name without the package, or the short form (12 characters) of a hash
  */
 public record VersionInfo(String packageName, String raw, Parsed parsed, String description, String buildHash,
-                          String shortVersion) {
+                          String shortVersion)
+{
 
     /**
      * The semantic-version parts.
@@ -23,6 +24,7 @@ public record VersionInfo(String packageName, String raw, Parsed parsed, String 
      * @param buildCode the part after {@code +}, or {@code null}
      * @param components how many of the up to four dotted numbers were given
      */
-    public record Parsed(long major, long minor, long patch, String pre, String buildCode, int components) {
+    public record Parsed(long major, long minor, long patch, String pre, String buildCode, int components)
+    {
     }
 }

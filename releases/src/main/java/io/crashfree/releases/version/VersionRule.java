@@ -4,7 +4,8 @@ package io.crashfree.releases.version;
  * The rules a release version must follow at creation, each with the message a client sees when it breaks it.
  * Lengths count characters (Unicode code points), not bytes.
  */
-public enum VersionRule {
+public enum VersionRule
+{
     /** The version is missing or empty. */
     EMPTY("release version must not be empty"),
     /** Longer than {@link #MAX_LENGTH_CHARACTERS}. */
@@ -25,7 +26,8 @@ public enum VersionRule {
 
     private final String message;
 
-    VersionRule(String message) {
+    VersionRule(String message)
+    {
         this.message = message;
     }
 
@@ -34,7 +36,8 @@ public enum VersionRule {
      *
      * @return e.g. {@code release version must not contain a tab}
      */
-    public String message() {
+    public String message()
+    {
         return message;
     }
 
@@ -44,31 +47,42 @@ public enum VersionRule {
      * @param version the candidate version
      * @return the broken rule, or {@code null} when the version is valid
      */
-    public static VersionRule firstBroken(String version) {
-        if (version == null || version.isEmpty()) {
+    public static VersionRule firstBroken(String version)
+    {
+        if (version == null || version.isEmpty())
+        {
             return EMPTY;
         }
-        if (version.codePointCount(0, version.length()) > MAX_LENGTH_CHARACTERS) {
+        if (version.codePointCount(0, version.length()) > MAX_LENGTH_CHARACTERS)
+        {
             return TOO_LONG;
         }
-        if (version.equals(".") || version.equals("..")) {
+        if (version.equals(".") || version.equals(".."))
+        {
             return RESTRICTED_NAME;
         }
-        for (int i = 0; i < version.length(); i++) {
-            switch (version.charAt(i)) {
-                case '\n', '\r' -> {
+        for (int i = 0; i < version.length(); i++)
+        {
+            switch (version.charAt(i))
+            {
+                case '\n', '\r' ->
+                {
                     return NEWLINE;
                 }
-                case '\t' -> {
+                case '\t' ->
+                {
                     return TAB;
                 }
-                case ' ' -> {
+                case ' ' ->
+                {
                     return SPACE;
                 }
-                case '\\' -> {
+                case '\\' ->
+                {
                     return BACKSLASH;
                 }
-                default -> {
+                default ->
+                {
                 }
             }
         }

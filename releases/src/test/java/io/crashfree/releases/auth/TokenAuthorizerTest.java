@@ -7,18 +7,21 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TokenAuthorizerTest {
+class TokenAuthorizerTest
+{
 
     private final TokenAuthorizer authorizer = new TokenAuthorizer(List.of(
             new TokenAuthorizer.Token("release-token", EnumSet.of(Scope.PROJECT_RELEASES, Scope.ORG_READ)),
             new TokenAuthorizer.Token("read-token", EnumSet.of(Scope.ORG_READ, Scope.PROJECT_READ)),
             new TokenAuthorizer.Token("events-token", EnumSet.of(Scope.EVENT_READ))));
 
-    private record Row(String header, Access access, Outcome expected) {
+    private record Row(String header, Access access, Outcome expected)
+    {
     }
 
     @Test
-    void shouldDecideEveryRequestByItsTokensScopes() {
+    void shouldDecideEveryRequestByItsTokensScopes()
+    {
         Row[] rows = {
                 new Row("Bearer release-token", Access.WRITE, Outcome.OK),
                 new Row("Bearer release-token", Access.READ, Outcome.OK),
@@ -34,7 +37,8 @@ class TokenAuthorizerTest {
                 // an ingest key is not a token
                 new Row("Sentry sentry_key=a1b2c3d4e5f60718293a4b5c6d7e8f90", Access.READ, Outcome.UNAUTHORIZED),
         };
-        for (Row row : rows) {
+        for (Row row : rows)
+        {
             TokenAuthorizer.Decision decision = authorizer.authorize(row.header(), row.access());
             assertEquals(row.expected(), decision.outcome(), row.header() + " " + row.access());
             assertEquals(row.expected() == Outcome.OK, decision.detail() == null, "a refusal carries a detail");
@@ -42,7 +46,8 @@ class TokenAuthorizerTest {
     }
 
     @Test
-    void shouldReadScopesBySentrysNames() {
+    void shouldReadScopesBySentrysNames()
+    {
         assertEquals(Scope.PROJECT_RELEASES, Scope.fromWireName("project:releases"));
         assertEquals("org:read", Scope.ORG_READ.wireName());
         assertEquals(null, Scope.fromWireName("project:admin"));

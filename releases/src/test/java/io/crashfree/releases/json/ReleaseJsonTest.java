@@ -17,14 +17,17 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ReleaseJsonTest {
+class ReleaseJsonTest
+{
 
-    private static RegistryResult<ReleaseInput> read(String json) {
+    private static RegistryResult<ReleaseInput> read(String json)
+    {
         return ReleaseJsonReader.readRelease(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    void shouldReadWhatSentryCliSendsForSetCommitsLocal() {
+    void shouldReadWhatSentryCliSendsForSetCommitsLocal()
+    {
         ReleaseInput input = read("""
                 {"commits":[{"patch_set":[{"path":"b.txt","type":"A"},{"path":"dir\\\\c.txt","type":"M"}],
                 "repository":"origin","author_name":"Dev One","author_email":"dev@example.com",
@@ -40,7 +43,8 @@ class ReleaseJsonTest {
     }
 
     @Test
-    void shouldReadCreateArchiveAndRefs() {
+    void shouldReadCreateArchiveAndRefs()
+    {
         ReleaseInput created = read("{\"version\":\"app@1.2\",\"projects\":[\"default\"],"
                 + "\"dateStarted\":\"2026-12-01T13:00:00.123456Z\",\"dateReleased\":\"2026-12-01T13:00:01Z\"}").value();
         assertEquals("app@1.2", created.version());
@@ -55,7 +59,8 @@ class ReleaseJsonTest {
     }
 
     @Test
-    void shouldAnswerEveryBadBodyWithADetail() {
+    void shouldAnswerEveryBadBodyWithADetail()
+    {
         String[][] rows = {
                 {"{\"version\":", "malformed JSON"},
                 {"[1]", "the body must be a JSON object"},
@@ -67,7 +72,8 @@ class ReleaseJsonTest {
                         "commits[0].patch_set[0].type must be A, M or D"},
                 {"{\"commits\":[7]}", "commits[0] must be an object"},
         };
-        for (String[] row : rows) {
+        for (String[] row : rows)
+        {
             RegistryResult<ReleaseInput> result = read(row[0]);
             assertEquals(400, result.status(), row[0]);
             assertTrue(result.detail().startsWith(row[1]), row[0] + " -> " + result.detail());
@@ -76,13 +82,15 @@ class ReleaseJsonTest {
     }
 
     @Test
-    void shouldAnswerExactlyAnEmptyObjectWhenThereIsNoPreviousReleaseWithCommits() {
+    void shouldAnswerExactlyAnEmptyObjectWhenThereIsNoPreviousReleaseWithCommits()
+    {
         assertEquals("{}", new String(ReleaseJsonWriter.toBytes(ReleaseJsonWriter.previousWithCommits(Optional.empty())),
                 StandardCharsets.UTF_8));
     }
 
     @Test
-    void shouldWriteVersionInfoAndRepositoriesInSentryShape() throws Exception {
+    void shouldWriteVersionInfoAndRepositoriesInSentryShape() throws Exception
+    {
         JsonNode info = ReleaseJsonWriter.versionInfo(VersionInfoParser.parse("app@1.2.3-rc1+77"));
         JsonNode expected = new ObjectMapper().readTree("{\"package\":\"app\",\"version\":{\"raw\":\"1.2.3-rc1+77\","
                 + "\"major\":1,\"minor\":2,\"patch\":3,\"pre\":\"rc1\",\"buildCode\":\"77\",\"components\":3},"

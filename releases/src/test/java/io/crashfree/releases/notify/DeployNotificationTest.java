@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
-class DeployNotificationTest {
+class DeployNotificationTest
+{
 
     private static final long T0 = 1_790_000_000_000L;
 
@@ -38,27 +39,32 @@ class DeployNotificationTest {
     private SqliteRegistryStore store;
 
     @BeforeEach
-    void startSmtp() {
+    void startSmtp()
+    {
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
     }
 
     @AfterEach
-    void stop() {
-        if (store != null) {
+    void stop()
+    {
+        if (store != null)
+        {
             store.close();
         }
         smtp.stop();
     }
 
-    private ReleaseRegistry registry(DeployNotifier notifier) throws Exception {
+    private ReleaseRegistry registry(DeployNotifier notifier) throws Exception
+    {
         store = SqliteRegistryStore.open(dataDir, T0);
         return ReleaseRegistry.open(store, new RegistryContext(
                 List.of(new RegistryContext.Organization("acme", List.of("default"), List.of())),
                 Set.of("Dev@Example.com", "ops@example.com"), notifier, dataDir.resolve("git")));
     }
 
-    private void releaseWithCommits(ReleaseRegistry registry) throws Exception {
+    private void releaseWithCommits(ReleaseRegistry registry) throws Exception
+    {
         registry.createRelease("acme", new ReleaseInput("app@1.1", List.of("default"), null, null, null, null, null,
                 null, List.of(
                         new CommitInput("c2", null, "two", T0 + 2, "Dev One", "dev@example.com", null),
@@ -67,7 +73,8 @@ class DeployNotificationTest {
     }
 
     @Test
-    void shouldEmailTheCommitAuthorsWhoAreKnownUsersThroughSmtp() throws Exception {
+    void shouldEmailTheCommitAuthorsWhoAreKnownUsersThroughSmtp() throws Exception
+    {
         int port = smtp.getSmtp().getPort();
         ReleaseRegistry registry = registry(new SmtpDeployNotifier(new SmtpDeployNotifier.SmtpSettings(
                 "127.0.0.1", port, "crashfree@example.com", null, null, 5_000)));
@@ -96,7 +103,8 @@ class DeployNotificationTest {
     }
 
     @Test
-    void shouldSendNothingWhenUnconfiguredAndStillRecordTheDeploy() throws Exception {
+    void shouldSendNothingWhenUnconfiguredAndStillRecordTheDeploy() throws Exception
+    {
         ReleaseRegistry registry = registry(DeployNotifier.OFF);
         releaseWithCommits(registry);
         registry.createDeploy("acme", "app@1.1", new DeployInput("staging", null, null, null, null), T0 + 5);
@@ -110,7 +118,8 @@ class DeployNotificationTest {
     }
 
     @Test
-    void shouldRecordTheDeployEvenWhenTheMailServerIsDown() throws Exception {
+    void shouldRecordTheDeployEvenWhenTheMailServerIsDown() throws Exception
+    {
         int port = smtp.getSmtp().getPort();
         smtp.stop();
         ReleaseRegistry registry = registry(new SmtpDeployNotifier(new SmtpDeployNotifier.SmtpSettings(
@@ -127,7 +136,8 @@ class DeployNotificationTest {
     }
 
     @Test
-    void shouldRefuseBadDeploysAndWriteNothing() throws Exception {
+    void shouldRefuseBadDeploysAndWriteNothing() throws Exception
+    {
         ReleaseRegistry registry = registry(DeployNotifier.OFF);
         releaseWithCommits(registry);
         assertEquals(400, registry.createDeploy("acme", "app@1.1", new DeployInput(null, null, null, null, null), T0)

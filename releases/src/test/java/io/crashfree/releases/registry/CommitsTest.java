@@ -18,7 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CommitsTest {
+class CommitsTest
+{
 
     @TempDir
     Path dataDir;
@@ -26,27 +27,32 @@ class CommitsTest {
     private ReleaseRegistry registry;
 
     @BeforeEach
-    void open() throws Exception {
+    void open() throws Exception
+    {
         fixture = RegistryFixture.open(dataDir);
         registry = fixture.registry;
         registry.createRelease(ORG, ReleaseInput.of("app@1.0", List.of("default")), T0);
     }
 
     @AfterEach
-    void close() {
+    void close()
+    {
         fixture.close();
     }
 
-    private static ReleaseInput commits(List<CommitInput> commits) {
+    private static ReleaseInput commits(List<CommitInput> commits)
+    {
         return new ReleaseInput(null, null, null, null, null, null, null, null, commits, null);
     }
 
-    private static CommitInput commit(String id, Long timestampMs, String name, String email, FileChange... files) {
+    private static CommitInput commit(String id, Long timestampMs, String name, String email, FileChange... files)
+    {
         return new CommitInput(id, "origin", "message " + id, timestampMs, name, email, List.of(files));
     }
 
     @Test
-    void shouldSortByTimestampNewestFirstAndDeduplicateAuthorsByEmail() throws Exception {
+    void shouldSortByTimestampNewestFirstAndDeduplicateAuthorsByEmail() throws Exception
+    {
         Release release = registry.updateRelease(ORG, "app@1.0", commits(List.of(
                 commit("c1", T0 + 1, "Dev One", "dev@example.com", new FileChange("a.txt", ChangeType.A)),
                 commit("c3", T0 + 3, "Dev One (laptop)", "DEV@example.com", new FileChange("src\\b.txt", ChangeType.M)),
@@ -66,7 +72,8 @@ class CommitsTest {
     }
 
     @Test
-    void shouldKeepTheGivenOrderForCommitsWithoutTimestampsAndDefaultTheRepository() throws Exception {
+    void shouldKeepTheGivenOrderForCommitsWithoutTimestampsAndDefaultTheRepository() throws Exception
+    {
         registry.updateRelease(ORG, "app@1.0", commits(List.of(
                 new CommitInput("z", null, null, null, null, null, null),
                 new CommitInput("a", null, null, T0, "No Mail", null, null),
@@ -80,7 +87,8 @@ class CommitsTest {
     }
 
     @Test
-    void shouldReplaceOnSetCommitsAndClearWithAnEmptyList() throws Exception {
+    void shouldReplaceOnSetCommitsAndClearWithAnEmptyList() throws Exception
+    {
         registry.updateRelease(ORG, "app@1.0", commits(List.of(commit("c1", T0, "A", "a@example.com"))));
         registry.updateRelease(ORG, "app@1.0", commits(List.of(commit("c2", T0, "B", "b@example.com"))));
         Release replaced = registry.release(ORG, "app@1.0").value();
@@ -95,7 +103,8 @@ class CommitsTest {
     }
 
     @Test
-    void shouldRefuseACommitWithoutIdAndKeepThePreviousCommits() throws Exception {
+    void shouldRefuseACommitWithoutIdAndKeepThePreviousCommits() throws Exception
+    {
         registry.updateRelease(ORG, "app@1.0", commits(List.of(commit("c1", T0, "A", "a@example.com"))));
         RegistryResult<Release> refused = registry.updateRelease(ORG, "app@1.0", commits(List.of(
                 commit("c2", T0, "B", "b@example.com"), new CommitInput(" ", null, null, null, null, null, null))));
@@ -107,7 +116,8 @@ class CommitsTest {
     }
 
     @Test
-    void shouldFindThePreviousReleaseWithCommits() throws Exception {
+    void shouldFindThePreviousReleaseWithCommits() throws Exception
+    {
         assertTrue(registry.previousWithCommits(ORG, "app@1.0").value().isEmpty());
         registry.updateRelease(ORG, "app@1.0", commits(List.of(commit("c1", T0, "A", "a@example.com"))));
         registry.createRelease(ORG, ReleaseInput.of("app@1.1", List.of("default")), T0 + 10);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReleaseRegistryTest {
+class ReleaseRegistryTest
+{
 
     @TempDir
     Path dataDir;
@@ -23,18 +24,21 @@ class ReleaseRegistryTest {
     private ReleaseRegistry registry;
 
     @BeforeEach
-    void open() throws Exception {
+    void open() throws Exception
+    {
         fixture = RegistryFixture.open(dataDir);
         registry = fixture.registry;
     }
 
     @AfterEach
-    void close() {
+    void close()
+    {
         fixture.close();
     }
 
     @Test
-    void shouldAnswerCreatedThenAlreadyExists() throws Exception {
+    void shouldAnswerCreatedThenAlreadyExists() throws Exception
+    {
         RegistryResult<Release> first = registry.createRelease(ORG, ReleaseInput.of("app@1.1", List.of("default")), T0);
         assertEquals(201, first.status());
         assertEquals("app@1.1", first.value().version());
@@ -50,9 +54,11 @@ class ReleaseRegistryTest {
     }
 
     @Test
-    void shouldRefuseBadInputAndChangeNothing() throws Exception {
+    void shouldRefuseBadInputAndChangeNothing() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("app@1.0", List.of("default")), T0);
-        record Row(String org, ReleaseInput input, int status, String detail) {
+        record Row(String org, ReleaseInput input, int status, String detail)
+        {
         }
         Row[] rows = {
                 new Row(ORG, ReleaseInput.of("app 1.0", List.of("default")), 400,
@@ -66,11 +72,13 @@ class ReleaseRegistryTest {
                         List.of(new CommitInput(null, null, "no id", null, null, null, null)), null), 400,
                         "commits[0]: a commit needs an id"),
         };
-        for (Row row : rows) {
+        for (Row row : rows)
+        {
             RegistryResult<Release> result = registry.createRelease(row.org(), row.input(), T0 + 1);
             assertEquals(row.status(), result.status(), "status for " + row.input().version());
             assertNull(result.value());
-            if (row.detail() != null) {
+            if (row.detail() != null)
+            {
                 assertEquals(row.detail(), result.detail());
             }
         }
@@ -82,7 +90,8 @@ class ReleaseRegistryTest {
     }
 
     @Test
-    void shouldFinalizeArchiveRestoreAndDelete() throws Exception {
+    void shouldFinalizeArchiveRestoreAndDelete() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("app@1.1", List.of("default")), T0);
         ReleaseInput finalize = new ReleaseInput(null, List.of("default"), null, T0 + 100, "https://ci/1", "v1.1",
                 "dev@example.com", null, null, null);
@@ -109,7 +118,8 @@ class ReleaseRegistryTest {
     }
 
     @Test
-    void shouldSortByDateReleasedFallingBackToDateCreatedPerProject() throws Exception {
+    void shouldSortByDateReleasedFallingBackToDateCreatedPerProject() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("a", List.of("default")), T0);
         registry.createRelease(ORG, ReleaseInput.of("b", List.of("default")), T0 + 10);
         registry.createRelease(ORG, ReleaseInput.of("c", List.of("default")), T0 + 20);
@@ -127,7 +137,8 @@ class ReleaseRegistryTest {
     }
 
     @Test
-    void shouldLearnVersionsSeenInSessions() throws Exception {
+    void shouldLearnVersionsSeenInSessions() throws Exception
+    {
         registry.recordSeen(ORG, "default", "app@3.0", T0 + 50);
         registry.recordSeen(ORG, "web", "app@3.0", T0 + 20);
         Release seen = registry.recordSeen(ORG, "default", "app@3.0", T0 + 90).value();
@@ -139,7 +150,8 @@ class ReleaseRegistryTest {
         assertEquals(400, registry.recordSeen(ORG, "default", "bad version", T0).status());
     }
 
-    private static List<String> versions(List<Release> releases) {
+    private static List<String> versions(List<Release> releases)
+    {
         return releases.stream().map(Release::version).toList();
     }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RepositoryRefsTest {
+class RepositoryRefsTest
+{
 
     @TempDir
     Path tmp;
@@ -36,10 +37,12 @@ class RepositoryRefsTest {
     private ReleaseRegistry registry;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void setUp() throws Exception
+    {
         work = tmp.resolve("app");
         git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call();
-        for (int i = 1; i <= 22; i++) {
+        for (int i = 1; i <= 22; i++)
+        {
             commit(i, "f" + i + ".txt", "one\n");
         }
         fixture = RegistryFixture.open(tmp.resolve("data"), List.of(
@@ -51,12 +54,14 @@ class RepositoryRefsTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown()
+    {
         fixture.close();
         git.close();
     }
 
-    private void commit(int n, String path, String content) throws Exception {
+    private void commit(int n, String path, String content) throws Exception
+    {
         Files.writeString(work.resolve(path), content);
         git.add().addFilepattern(path).call();
         PersonIdent who = new PersonIdent(n % 2 == 0 ? "Dev Two" : "Dev One",
@@ -65,16 +70,19 @@ class RepositoryRefsTest {
         shas.add(git.commit().setMessage("commit " + n).setAuthor(who).setCommitter(who).call().getName());
     }
 
-    private static ReleaseInput refs(RefInput... refs) {
+    private static ReleaseInput refs(RefInput... refs)
+    {
         return new ReleaseInput(null, null, null, null, null, null, null, null, null, List.of(refs));
     }
 
-    private List<String> commitIds(String version) throws Exception {
+    private List<String> commitIds(String version) throws Exception
+    {
         return registry.commits(ORG, version).value().stream().map(Commit::id).toList();
     }
 
     @Test
-    void shouldTakeTheLatestTwentyWithoutBaselineThenStopAtThePreviousReleasesLastCommit() throws Exception {
+    void shouldTakeTheLatestTwentyWithoutBaselineThenStopAtThePreviousReleasesLastCommit() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("app@1.0", List.of("default")), T0);
         Release first = registry.updateRelease(ORG, "app@1.0", refs(new RefInput("acme/app", shas.get(21), null)))
                 .value();
@@ -100,7 +108,8 @@ class RepositoryRefsTest {
     }
 
     @Test
-    void shouldResolveAnExplicitRangeAlsoFromAGitUrl() throws Exception {
+    void shouldResolveAnExplicitRangeAlsoFromAGitUrl() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("app@2.0", List.of("default")), T0);
         registry.updateRelease(ORG, "app@2.0", refs(new RefInput("acme/remote", shas.get(21), shas.get(18))));
         assertEquals(List.of(shas.get(21), shas.get(20), shas.get(19)), commitIds("app@2.0"));
@@ -111,7 +120,8 @@ class RepositoryRefsTest {
     }
 
     @Test
-    void shouldRefuseUnknownCommitsAndRepositoriesAndWriteNothing() throws Exception {
+    void shouldRefuseUnknownCommitsAndRepositoriesAndWriteNothing() throws Exception
+    {
         registry.createRelease(ORG, ReleaseInput.of("app@3.0", List.of("default")), T0);
         registry.updateRelease(ORG, "app@3.0", refs(new RefInput("acme/app", shas.get(5), shas.get(4))));
         long commitsBefore = fixture.count("commits");
@@ -123,7 +133,8 @@ class RepositoryRefsTest {
                 {"acme/nope", shas.get(10), null, "refs[0]: unknown repository: \"acme/nope\""},
                 {"acme/gone", shas.get(10), null, "refs[0]: cannot read repository acme/gone at "},
         };
-        for (String[] row : rows) {
+        for (String[] row : rows)
+        {
             RegistryResult<Release> result = registry.updateRelease(ORG, "app@3.0",
                     refs(new RefInput(row[0], row[1], row[2])));
             assertEquals(400, result.status(), row[3]);

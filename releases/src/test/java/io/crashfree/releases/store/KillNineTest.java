@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Durability with a real {@code kill -9}: a child JVM creates releases and acknowledges each one on stdout; it is
  * killed with SIGKILL mid-stream; every acknowledged release must be there when the file is reopened.
  */
-class KillNineTest {
+class KillNineTest
+{
 
     private static final int ACKS_BEFORE_KILL = 50;
 
@@ -31,7 +32,8 @@ class KillNineTest {
 
     @Test
     @Timeout(120)
-    void shouldKeepEveryAcknowledgedReleaseAfterKillNine() throws Exception {
+    void shouldKeepEveryAcknowledgedReleaseAfterKillNine() throws Exception
+    {
         Process child = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"),
@@ -39,12 +41,17 @@ class KillNineTest {
                 .redirectErrorStream(true).start();
         List<String> acked = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+                StandardCharsets.UTF_8)))
+        {
             String line;
-            while (acked.size() < ACKS_BEFORE_KILL && (line = out.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
+            while (acked.size() < ACKS_BEFORE_KILL && (line = out.readLine()) != null)
+            {
+                if (line.startsWith("ACK "))
+                {
                     acked.add(line.substring(4));
-                } else {
+                }
+                else
+                {
                     System.out.println("child: " + line);
                 }
             }
@@ -54,11 +61,13 @@ class KillNineTest {
         assertEquals(ACKS_BEFORE_KILL, acked.size(), "the child acknowledged writes before the kill");
         assertEquals(137, child.exitValue(), "killed by SIGKILL");
 
-        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, System.currentTimeMillis())) {
+        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, System.currentTimeMillis()))
+        {
             ReleaseRegistry registry = ReleaseRegistry.open(store, new RegistryContext(
                     List.of(new RegistryContext.Organization("acme", List.of("default"), List.of())), Set.of(),
                     DeployNotifier.OFF, dataDir.resolve("git")));
-            for (String version : acked) {
+            for (String version : acked)
+            {
                 assertEquals(200, registry.release("acme", version).status(), "acknowledged " + version + " survived");
             }
             int kept = registry.listReleases("acme", null, null).value().size();

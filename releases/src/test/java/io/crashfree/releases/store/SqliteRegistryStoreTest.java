@@ -10,23 +10,30 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteRegistryStoreTest {
+class SqliteRegistryStoreTest
+{
 
     @TempDir
     Path dataDir;
 
-    private static long count(RegistryStore store, String sql) throws SQLException {
-        return store.inTransaction(c -> {
-            try (var s = c.createStatement(); var rows = s.executeQuery(sql)) {
+    private static long count(RegistryStore store, String sql) throws SQLException
+    {
+        return store.inTransaction(c ->
+        {
+            try (var s = c.createStatement(); var rows = s.executeQuery(sql))
+            {
                 rows.next();
                 return rows.getLong(1);
             }
         }, r -> false);
     }
 
-    private static String pragma(RegistryStore store, String name) throws SQLException {
-        return store.inTransaction(c -> {
-            try (var s = c.createStatement(); var rows = s.executeQuery("PRAGMA " + name)) {
+    private static String pragma(RegistryStore store, String name) throws SQLException
+    {
+        return store.inTransaction(c ->
+        {
+            try (var s = c.createStatement(); var rows = s.executeQuery("PRAGMA " + name))
+            {
                 rows.next();
                 return rows.getString(1);
             }
@@ -34,10 +41,13 @@ class SqliteRegistryStoreTest {
     }
 
     @Test
-    void shouldApplyEachMigrationOnceAcrossOpens() throws Exception {
+    void shouldApplyEachMigrationOnceAcrossOpens() throws Exception
+    {
         int latest = SchemaMigrations.MIGRATIONS.get(SchemaMigrations.MIGRATIONS.size() - 1).version();
-        for (int open = 0; open < 3; open++) {
-            try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1_000L + open)) {
+        for (int open = 0; open < 3; open++)
+        {
+            try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1_000L + open))
+            {
                 assertEquals(latest, store.schemaVersion());
                 assertEquals(SchemaMigrations.MIGRATIONS.size(), count(store, "SELECT COUNT(*) FROM schema_migrations"));
                 assertEquals(1_000L, count(store, "SELECT MIN(applied_ms) FROM schema_migrations"),
@@ -48,8 +58,10 @@ class SqliteRegistryStoreTest {
     }
 
     @Test
-    void shouldUseWalWithFullSyncAndForeignKeys() throws Exception {
-        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1L)) {
+    void shouldUseWalWithFullSyncAndForeignKeys() throws Exception
+    {
+        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1L))
+        {
             assertEquals("wal", pragma(store, "journal_mode"));
             assertEquals("2", pragma(store, "synchronous"), "FULL: a commit is on disk when it returns");
             assertEquals("1", pragma(store, "foreign_keys"));
@@ -57,11 +69,14 @@ class SqliteRegistryStoreTest {
     }
 
     @Test
-    void shouldRollBackWhenTheResultSaysSoOrTheWorkThrows() throws Exception {
-        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1L)) {
+    void shouldRollBackWhenTheResultSaysSoOrTheWorkThrows() throws Exception
+    {
+        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1L))
+        {
             store.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO organizations (slug) VALUES ('a')"),
                     n -> false);
-            assertThrows(SQLException.class, () -> store.inTransaction(c -> {
+            assertThrows(SQLException.class, () -> store.inTransaction(c ->
+            {
                 c.createStatement().executeUpdate("INSERT INTO organizations (slug) VALUES ('b')");
                 return c.createStatement().executeUpdate("INSERT INTO organizations (slug) VALUES ('b')");
             }, n -> true));

@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-class VersionInfoParserTest {
+class VersionInfoParserTest
+{
 
     /** One row: the release, then package, raw, major.minor.patch or null, pre, buildCode, components, description,
      * buildHash, shortVersion. */
     private record Row(String release, String pkg, String raw, String triple, String pre, String buildCode,
-                       int components, String description, String buildHash, String shortVersion) {
+                       int components, String description, String buildHash, String shortVersion)
+    {
     }
 
     @Test
-    void shouldReadVersionsAsSentryShowsThem() {
+    void shouldReadVersionsAsSentryShowsThem()
+    {
         String sha = "085240e737828d8326719bf97730188e927e49ca";
         Row[] rows = {
                 new Row("app@1.1", "app", "1.1", "1.1.0", null, null, 2, "1.1", null, "1.1"),
@@ -33,7 +36,8 @@ class VersionInfoParserTest {
                 new Row("backend@latest-build", "backend", "latest-build", null, null, null, 0, "latest-build", null,
                         "latest-build"),
         };
-        for (Row row : rows) {
+        for (Row row : rows)
+        {
             VersionInfo info = VersionInfoParser.parse(row.release());
             String at = "release " + row.release();
             assertEquals(row.pkg(), info.packageName(), at + " package");
@@ -41,7 +45,8 @@ class VersionInfoParserTest {
             assertEquals(row.description(), info.description(), at + " description");
             assertEquals(row.buildHash(), info.buildHash(), at + " buildHash");
             assertEquals(row.shortVersion(), info.shortVersion(), at + " shortVersion");
-            if (row.triple() == null) {
+            if (row.triple() == null)
+            {
                 assertNull(info.parsed(), at + " parsed");
                 continue;
             }

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class VersionRuleTest {
+class VersionRuleTest
+{
 
-    private record Row(String version, VersionRule expected) {
+    private record Row(String version, VersionRule expected)
+    {
     }
 
     @Test
-    void shouldNameTheFirstBrokenRuleForEachVersion() {
+    void shouldNameTheFirstBrokenRuleForEachVersion()
+    {
         String twoHundredCjk = "版".repeat(200);
         Row[] rows = {
                 new Row("app@1.0.0", null),
@@ -34,13 +37,15 @@ class VersionRuleTest {
                 // a character outside the BMP is one character (two UTF-16 units)
                 new Row("😀".repeat(200), null),
         };
-        for (Row row : rows) {
+        for (Row row : rows)
+        {
             assertEquals(row.expected(), VersionRule.firstBroken(row.version()), "version " + row.version());
         }
     }
 
     @Test
-    void shouldNameTheRuleInTheMessage() {
+    void shouldNameTheRuleInTheMessage()
+    {
         assertEquals("release version must not contain a backslash", VersionRule.BACKSLASH.message());
         assertEquals("release version must be at most 200 characters", VersionRule.TOO_LONG.message());
     }
