@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crashfree.releases.model.Author;
 import io.crashfree.releases.model.ChangeType;
+import io.crashfree.releases.model.Commit;
+import io.crashfree.releases.model.Deploy;
+import io.crashfree.releases.model.FileChange;
+import io.crashfree.releases.model.ProjectRef;
+import io.crashfree.releases.model.Release;
 import io.crashfree.releases.model.ReleaseStatus;
 import io.crashfree.releases.model.Repository;
 import io.crashfree.releases.registry.RegistryResult;
@@ -101,5 +107,32 @@ class ReleaseJsonTest
                 new Repository("2", "acme/local", "/srv/git/local")));
         assertEquals("integrations:github", repos.get(0).path("provider").path("id").asText());
         assertEquals("git", repos.get(1).path("provider").path("id").asText());
+    }
+
+    @Test
+    void shouldWriteAReleaseWithTheFieldsSentryCliReads() throws Exception
+    {
+        Author dev = new Author("Dev One", "dev@example.com");
+        Commit last = new Commit("fa40", "origin", "Fix crash", 1_796_130_259_000L, dev,
+                List.of(new FileChange("b.txt", ChangeType.A)));
+        Release release = new Release(7, "app@1.1", VersionInfoParser.parse("app@1.1"), 1_796_130_000_000L, null,
+                1_796_130_100_000L, null, null, null, null, ReleaseStatus.OPEN, null,
+                List.of(new ProjectRef(1, "default")), 3, last, List.of(dev), 1,
+                new Deploy(4, "production", "deploy 7", null, null, 1_796_130_200_000L));
+        JsonNode json = new ObjectMapper().readTree(ReleaseJsonWriter.toBytes(ReleaseJsonWriter.release(release)));
+        assertEquals("app@1.1", json.path("version").asText());
+        assertEquals("1.1", json.path("shortVersion").asText());
+        assertEquals("2026-12-01T13:00:00Z", json.path("dateCreated").asText());
+        assertEquals("2026-12-01T13:01:40Z", json.path("dateReleased").asText());
+        assertTrue(json.path("dateStarted").isNull());
+        assertEquals("fa40", json.path("lastCommit").path("id").asText());
+        assertEquals(3, json.path("commitCount").asInt());
+        assertEquals("dev@example.com", json.path("authors").get(0).path("email").asText());
+        assertEquals(1, json.path("deployCount").asInt());
+        assertEquals("production", json.path("lastDeploy").path("environment").asText());
+        assertEquals("default", json.path("projects").get(0).path("slug").asText());
+        assertEquals("open", json.path("status").asText());
+        assertEquals("fa40", ReleaseJsonWriter.previousWithCommits(Optional.of(release)).path("lastCommit")
+                .path("id").asText());
     }
 }
