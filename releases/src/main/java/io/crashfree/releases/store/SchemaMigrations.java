@@ -66,12 +66,17 @@ public final class SchemaMigrations
      */
     static int apply(Connection connection, long nowMs) throws SQLException
     {
+        return apply(connection, nowMs, MIGRATIONS);
+    }
+
+    static int apply(Connection connection, long nowMs, List<Migration> migrations) throws SQLException
+    {
         try (Statement statement = connection.createStatement())
         {
             statement.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
                     + " description TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
             int current = currentVersion(connection);
-            for (Migration migration : MIGRATIONS)
+            for (Migration migration : migrations)
             {
                 if (migration.version() <= current)
                 {

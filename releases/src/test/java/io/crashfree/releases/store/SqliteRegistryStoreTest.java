@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +87,37 @@ class SqliteRegistryStoreTest
             store.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO organizations (slug) VALUES ('c')"),
                     n -> true);
             assertEquals(1, count(store, "SELECT COUNT(*) FROM organizations"));
+        }
+    }
+
+    @Test
+    void shouldApplyOnlyTheMigrationsANewerVersionAdds() throws Exception
+    {
+        try (SqliteRegistryStore store = SqliteRegistryStore.open(dataDir, 1L))
+        {
+            store.inTransaction(c -> c.createStatement().executeUpdate("INSERT INTO organizations (slug) VALUES ('a')"),
+                    n -> true);
+        }
+        List<SchemaMigrations.Migration> newer = new ArrayList<>(SchemaMigrations.MIGRATIONS);
+        newer.add(new SchemaMigrations.Migration(SchemaMigrations.MIGRATIONS.size() + 1, "organization names",
+                List.of("ALTER TABLE organizations ADD COLUMN name TEXT")));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRegistryStore.FILE_NAME)))
+        {
+            c.setAutoCommit(false);
+            assertEquals(newer.size(), SchemaMigrations.apply(c, 2L, newer));
+            assertEquals(newer.size(), SchemaMigrations.apply(c, 3L, newer), "applying again changes nothing");
+            try (var s = c.createStatement();
+                 var rows = s.executeQuery("SELECT slug, name FROM organizations"))
+            {
+                rows.next();
+                assertEquals("a", rows.getString(1), "the data of the older schema is kept");
+            }
+            try (var s = c.createStatement();
+                 var rows = s.executeQuery("SELECT COUNT(*) FROM schema_migrations WHERE applied_ms = 2"))
+            {
+                rows.next();
+                assertEquals(1, rows.getInt(1), "only the new migration was applied");
+            }
         }
     }
 }
