@@ -117,8 +117,11 @@ class SentryCliBodiesTest
         postRelease("{\"version\":\"app@1.1\",\"projects\":[],\"status\":\"open\"}", T0 + 50);
         assertEquals("open", json(registry.release(ORG, "app@1.1").value()).path("status").asText());
 
-        RegistryResult<Release> cleared = putRelease("app@1.1", "{\"commits\":[]}");
+        // set-commits --clear sends empty refs when the organization has repositories (sentry-cli's set_commits.rs)
+        RegistryResult<Release> cleared = putRelease("app@1.1", "{\"refs\":[]}");
+        assertEquals(200, cleared.status());
         assertEquals(0, cleared.value().commitCount(), "set-commits --clear");
+        assertEquals(0, putRelease("app@1.1", "{\"commits\":[]}").value().commitCount());
 
         assertEquals(204, registry.deleteRelease(ORG, "app@1.1").status());
         assertEquals(400, postRelease("{\"version\":\"app 1.3\",\"projects\":[\"default\"]}", T0).status());
