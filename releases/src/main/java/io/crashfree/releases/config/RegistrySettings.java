@@ -1,0 +1,47 @@
+package io.crashfree.releases.config;
+
+import io.crashfree.releases.auth.TokenAuthorizer;
+import io.crashfree.releases.model.Repository;
+import io.crashfree.releases.notify.DeployNotifier;
+import io.crashfree.releases.notify.SmtpDeployNotifier;
+import io.crashfree.releases.registry.RegistryContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The registry's settings as parsed from the node's configuration by {@link RegistrySettingsParser}.
+ *
+ * @param organization the organization's slug ({@code registry.organization})
+ * @param repositories the repositories ({@code repository.<id>.name}, {@code repository.<id>.url})
+ * @param notifyUsers the known users' emails ({@code notify.users})
+ * @param smtp the SMTP server, or {@code null} when deploy emails are off ({@code notify.smtp.*})
+ * @param tokens the API tokens ({@code auth.token.<id>.value}, {@code auth.token.<id>.scopes})
+ */
+public record RegistrySettings(String organization, List<Repository> repositories, Set<String> notifyUsers,
+                               SmtpDeployNotifier.SmtpSettings smtp, List<TokenAuthorizer.Token> tokens)
+{
+    /**
+     * The registry's context for these settings.
+     *
+     * @param projects the node's project slugs ({@code project.<id>.name}, owned by the edge)
+     * @param dataDir the node's data directory (remote repositories are cloned under {@code git/})
+     * @return the context
+     */
+    public RegistryContext toContext(List<String> projects, Path dataDir)
+    {
+        DeployNotifier notifier = smtp == null ? DeployNotifier.OFF : new SmtpDeployNotifier(smtp);
+        return new RegistryContext(List.of(new RegistryContext.Organization(organization, projects, repositories)),
+                notifyUsers, notifier, dataDir.resolve("git"));
+    }
+
+    /**
+     * The token authorizer for these settings.
+     *
+     * @return the authorizer
+     */
+    public TokenAuthorizer authorizer()
+    {
+        return new TokenAuthorizer(tokens);
+    }
+}
