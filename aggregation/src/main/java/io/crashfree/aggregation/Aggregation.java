@@ -247,7 +247,8 @@ public final class Aggregation implements AutoCloseable
         final String name = relative.endsWith(".tmp") && !DEDUP_FILE.matcher(relative).matches() ?
             relative.substring(0, relative.length() - 4) : relative;
         return EXPECTED_FILES.contains(name) || name.equals(NAMES_FILE + ".import") ||
-            name.equals(STORE_FILE + AggregateStore.DAMAGE_MARKER_SUFFIX) || DEDUP_FILE.matcher(name).matches();
+            name.equals(STORE_FILE + AggregateStore.DAMAGE_MARKER_SUFFIX) ||
+            name.equals(STORE_FILE + AggregateStore.UNDO_SUFFIX) || DEDUP_FILE.matcher(name).matches();
     }
 
     /**

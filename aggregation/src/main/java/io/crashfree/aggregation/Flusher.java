@@ -425,7 +425,7 @@ public final class Flusher
         }
         stored.merge(value);
         stored.addGeneration(generation);
-        store.put(key, stored, newKey);
+        store.put(key, stored, newKey, before);
         return true;
     }
 

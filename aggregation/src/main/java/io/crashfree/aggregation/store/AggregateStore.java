@@ -38,6 +38,7 @@ public final class AggregateStore implements AutoCloseable
 {
     private final Path file;
     private final ChronicleMap<byte[], byte[]> map;
+    private final UndoJournal journal;
     private final ConcurrentSkipListSet<StoreKey> index = new ConcurrentSkipListSet<>();
     /**
      * Last write sequence per bucket, keyed by the bucket's key with release and environment 0. A hash map of mutable
@@ -122,6 +123,7 @@ public final class AggregateStore implements AutoCloseable
                 Files.writeString(marker, damage + "\n"); // the recovery dropped the entry: refuse at every open
                 throw new DamagedEntryException(damage);
             }
+            restoreTornWrite(opened, recovery, warnings);
             opened.forEachEntry(entry -> checkAndIndex(entry.key().get(), entry.value().get()));
         }
         catch (final IOException | RuntimeException | InternalError ex)
@@ -147,6 +149,7 @@ public final class AggregateStore implements AutoCloseable
                 "). It is damaged or was not written by this version of Crashfree: " + DAMAGED_HINT, ex);
         }
         this.map = opened;
+        this.journal = new UndoJournal(undoFile(file));
         this.recoveredCorruptions = recovery.events;
         this.growthReserveBytes = growthReserve(opened);
         if (recovery.events > 0)
@@ -357,6 +360,44 @@ public final class AggregateStore implements AutoCloseable
         return AggregateValue.fromBytes(bytes, AggregateValue.ALL_SKETCHES);
     }
 
+    /** Suffix of the store's undo journal ({@code aggregates.cm.undo}, see {@link UndoJournal}). */
+    public static final String UNDO_SUFFIX = ".undo";
+
+    private static Path undoFile(final Path file)
+    {
+        return file.resolveSibling(file.getFileName() + UNDO_SUFFIX);
+    }
+
+    /**
+     * A put that a crash tore is dropped by Chronicle's recovery, and with it everything flushed into that key
+     * before: put the former value back from the undo journal (the torn flush's live record is still sealed and
+     * merges again, its generation not being in the former value).
+     */
+    private void restoreTornWrite(final ChronicleMap<byte[], byte[]> opened, final Recovery recovery,
+        final Consumer<String> warnings)
+    {
+        try (UndoJournal undo = new UndoJournal(undoFile(file)))
+        {
+            final UndoJournal.Pending pending = undo.pending();
+            if (pending != null)
+            {
+                if (opened.get(pending.key()) == null && pending.before() != null)
+                {
+                    opened.put(pending.key(), pending.before());
+                    warnings.accept("aggregate store " + file + ": a write into " + describeKey(pending.key()) +
+                        " was torn by a crash; its former value was put back from " + undoFile(file) +
+                        " and the flush is merged again");
+                }
+                undo.end();
+            }
+        }
+    }
+
+    private static String describeKey(final byte[] key)
+    {
+        return key.length == StoreKey.BYTES ? StoreKey.fromBytes(key).toString() : "a key of " + key.length + " bytes";
+    }
+
     /**
      * Puts back what a key held before a write that must be undone (flusher only): its former serialized value, or
      * nothing.
@@ -371,7 +412,10 @@ public final class AggregateStore implements AutoCloseable
             remove(key);
             return;
         }
-        map.put(key.toBytes(), before);
+        final byte[] keyBytes = key.toBytes();
+        journal.begin(keyBytes, map.get(keyBytes));
+        map.put(keyBytes, before);
+        journal.end();
         stamp(key);
     }
 
@@ -404,7 +448,25 @@ public final class AggregateStore implements AutoCloseable
      */
     public void put(final StoreKey key, final AggregateValue value, final boolean newKey)
     {
-        map.put(key.toBytes(), value.toBytes());
+        final byte[] keyBytes = key.toBytes();
+        put(key, value, newKey, newKey ? null : map.get(keyBytes));
+    }
+
+    /**
+     * Writes a value (flusher only), recording what the key held before in the undo journal until the write is
+     * done, so that a crash in the middle of it loses nothing ({@link UndoJournal}).
+     *
+     * @param key    the key.
+     * @param value  the value.
+     * @param newKey false when the caller knows the key is already stored (skips the index insert).
+     * @param before what the key holds now, as {@link #getBytes} returned it (null when nothing).
+     */
+    public void put(final StoreKey key, final AggregateValue value, final boolean newKey, final byte[] before)
+    {
+        final byte[] keyBytes = key.toBytes();
+        journal.begin(keyBytes, before);
+        map.put(keyBytes, value.toBytes());
+        journal.end();
         if (newKey)
         {
             index.add(key);
@@ -564,5 +626,6 @@ public final class AggregateStore implements AutoCloseable
     public void close()
     {
         map.close();
+        journal.close();
     }
 }
