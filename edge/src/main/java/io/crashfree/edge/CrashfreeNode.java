@@ -64,8 +64,9 @@ public final class CrashfreeNode implements AutoCloseable
         // One error log for every thread of the node, the flusher's included: one count, one place to look.
         final ErrorLog errors = new ErrorLog();
         final long[] projectIds = config.projects().stream().mapToLong(ProjectConfig::id).toArray();
+        // The aggregation side's notes for the operator (unknown files, disk full and recovered) go to the one log.
         final Aggregation aggregation = Aggregation.open(config.aggregation(), config.projectLimits(), projectIds,
-            clock::millis, ex -> errors.onError("flusher", ex));
+            clock::millis, ex -> errors.onError("flusher", ex), LOG::warn);
         try
         {
             return start(new CrashfreeNode(config, aggregation.sink(), aggregation, clock, errors));

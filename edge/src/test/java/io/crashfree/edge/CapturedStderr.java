@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 final class CapturedStderr implements AutoCloseable
 {
     private final PrintStream original = System.err;
+    private final PrintStream originalOut = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
     /** Starts capturing. */
@@ -40,6 +41,30 @@ final class CapturedStderr implements AutoCloseable
             }
         };
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+        // The node's log (slf4j-simple) writes to standard output: capture it too.
+        final OutputStream teeOut = new OutputStream()
+        {
+            @Override
+            public void write(final int b)
+            {
+                synchronized (captured)
+                {
+                    captured.write(b);
+                }
+                originalOut.write(b);
+            }
+
+            @Override
+            public void write(final byte[] b, final int off, final int len)
+            {
+                synchronized (captured)
+                {
+                    captured.write(b, off, len);
+                }
+                originalOut.write(b, off, len);
+            }
+        };
+        System.setOut(new PrintStream(teeOut, true, StandardCharsets.UTF_8));
     }
 
     /** @return everything captured so far. */
@@ -55,5 +80,6 @@ final class CapturedStderr implements AutoCloseable
     public void close()
     {
         System.setErr(original);
+        System.setOut(originalOut);
     }
 }

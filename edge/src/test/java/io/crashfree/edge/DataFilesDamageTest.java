@@ -115,7 +115,7 @@ class DataFilesDamageTest
             assertEquals(200, ingest(node.port(), "s1", "ok"));
             log = stderr.text();
         }
-        assertTrue(log.contains("crashfree: ignoring unknown file " + stray + " in the data directory"), log);
+        assertTrue(log.contains("ignoring unknown file " + stray + " in the data directory"), log);
         assertTrue(Files.exists(stray), "left alone");
     }
 

@@ -94,7 +94,7 @@ class DiskFullTest
             assertEquals(1, metric(port, "crashfree_storage_failing{area=\"exactly-once\"}"));
             assertTrue(metric(port, "crashfree_storage_write_failures_total{area=\"exactly-once\"}") >= 1);
             assertTrue(metric(port, "crashfree_refused_busy_total{cause=\"storage\"}") >= 1);
-            assertTrue(log.text().contains("crashfree: disk full: the exactly-once sets cannot grow: not enough " +
+            assertTrue(log.text().contains("disk full: the exactly-once sets cannot grow: not enough " +
                 "disk space for " + fs.path().resolve("data/live/dedup-")), log.text());
 
             fs.free();
@@ -106,7 +106,7 @@ class DiskFullTest
             }
             acked += 50;
             awaitMetric(port, "crashfree_storage_failing{area=\"exactly-once\"}", v -> v == 0);
-            assertTrue(log.text().contains("crashfree: recovered: the exactly-once sets can grow again"), log.text());
+            assertTrue(log.text().contains("recovered: the exactly-once sets can grow again"), log.text());
 
             final Map<String, Long> byStatus = sessionsByStatus(port);
             assertEquals(acked, byStatus.getOrDefault("crashed", 0L), "every acknowledged crash, once: " + byStatus);
@@ -132,7 +132,7 @@ class DiskFullTest
             awaitMetric(port, "crashfree_storage_failing{area=\"store\"}", v -> v == 1);
             assertEquals(4, metric(port, "crashfree_live_keys"), "the buckets are due but stay live");
             assertEquals(0, metric(port, "crashfree_flushed_records_total"));
-            assertTrue(log.text().contains("crashfree: disk full: the flusher cannot write the store: not enough " +
+            assertTrue(log.text().contains("disk full: the flusher cannot write the store: not enough " +
                 "disk space for " + fs.path().resolve("data/store/aggregates.cm")), log.text());
             assertEquals(40, sessionsByStatus(port).get("healthy"), "served from the live records");
 
@@ -140,7 +140,7 @@ class DiskFullTest
             awaitMetric(port, "crashfree_live_keys", v -> v == 0);
             assertEquals(0, metric(port, "crashfree_storage_failing{area=\"store\"}"));
             assertEquals(4, metric(port, "crashfree_flushed_records_total"));
-            assertTrue(log.text().contains("crashfree: recovered: the flusher can write the store again"), log.text());
+            assertTrue(log.text().contains("recovered: the flusher can write the store again"), log.text());
             assertEquals(40, sessionsByStatus(port).get("healthy"), "served from the store now");
         }
     }
