@@ -235,8 +235,8 @@ public final class AggregateView
                 {
                     continue;
                 }
-                final StoreKey key = new StoreKey(project, widthSec, bucket, table.release(off),
-                    table.environment(off));
+                final StoreKey key = new StoreKey(project, widthSec, bucket, table.releaseHash(off),
+                    table.environmentHash(off));
                 if (raw)
                 {
                     visitor.onPart(key, table.rawValue(off, registers, coupons, sketchMask));

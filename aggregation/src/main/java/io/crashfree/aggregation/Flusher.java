@@ -347,8 +347,8 @@ public final class Flusher
         }
         final long generation = table.generation(off);
         final long project = table.project(off);
-        final long release = table.release(off);
-        final long environment = table.environment(off);
+        final long release = table.releaseHash(off);
+        final long environment = table.environmentHash(off);
         final long bucketSec = table.bucketSec(off);
 
         final AggregateValue value = new AggregateValue();
@@ -471,6 +471,7 @@ public final class Flusher
         final long today = Math.floorDiv(nowMs, DAY_MS);
         final long windowDays = Math.min(maxAgeMs, LiveAggregator.OUTER_MAX_AGE_MS) / DAY_MS + 1;
         dedup.retireBefore(today - windowDays - 1);
+        table.reclaimTombstones();
         // A name goes with the data it names: unseen for longer than the hourly roll-ups are kept plus the window.
         names.retireUnseenBefore(nowMs - settings.coarseRetentionSec() * 1000 - maxAgeMs - 60_000);
 

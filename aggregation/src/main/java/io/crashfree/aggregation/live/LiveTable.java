@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.security.SecureRandom;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.*;
@@ -672,13 +673,13 @@ public final class LiveTable implements AutoCloseable
     }
 
     /** @return the release hash of the record at an offset. */
-    public long release(final int off)
+    public long releaseHash(final int off)
     {
         return buffer.getLong(off + RELEASE);
     }
 
     /** @return the environment hash of the record at an offset (0 = none). */
-    public long environment(final int off)
+    public long environmentHash(final int off)
     {
         return buffer.getLong(off + ENVIRONMENT);
     }
@@ -699,6 +700,54 @@ public final class LiveTable implements AutoCloseable
     public long lastUpdateMs(final int off)
     {
         return buffer.getLongVolatile(off + LAST_UPDATE_MS);
+    }
+
+    /**
+     * Turns tombstones back into never-used slots where no live record's probe sequence passes through them, so that
+     * probe sequences end early again after heavy churn (early flushes free many records; without this a
+     * long-running table ends up with no empty slot, and every new key's probe walks its full limit). A record at
+     * slot j whose key hashes to slot h needs every slot from h up to j to stay non-empty; any other tombstone is
+     * reclaimed. Racing writers stay correct: a claim that saw the tombstone fails its CAS and probes again, and a
+     * record being claimed right now (key not yet readable) may find its key behind an emptied slot later and claim
+     * a second record for it, which is harmless, as two records of one key always are (readers and the flusher merge
+     * by key). Flusher only; a pass reads each record's state once and each live record's key.
+     *
+     * @return slots turned back to empty.
+     */
+    public int reclaimTombstones()
+    {
+        final BitSet needed = new BitSet(capacity);
+        for (int j = nextOccupied(0); j >= 0; j = nextOccupied(j + 1))
+        {
+            final int off = recordOffset(j);
+            final int state = buffer.getIntVolatile(off + STATE);
+            if (state != STATE_READY && state != STATE_SEALED)
+            {
+                continue;
+            }
+            final int home = (int)mix(buffer.getLong(off + PROJECT), buffer.getLong(off + RELEASE),
+                buffer.getLong(off + ENVIRONMENT), buffer.getLong(off + BUCKET)) & mask;
+            if (home <= j)
+            {
+                needed.set(home, j);
+            }
+            else
+            {
+                needed.set(home, capacity); // the probe wrapped around the end
+                needed.set(0, j);
+            }
+        }
+        int reclaimed = 0;
+        for (int i = 0; i < capacity; i++)
+        {
+            final int off = recordOffset(i);
+            if (!needed.get(i) && buffer.getIntVolatile(off + STATE) == STATE_TOMBSTONE &&
+                buffer.compareAndSetInt(off + STATE, STATE_TOMBSTONE, STATE_EMPTY))
+            {
+                reclaimed++;
+            }
+        }
+        return reclaimed;
     }
 
     /** @return the state of the record at an offset. */

@@ -79,4 +79,48 @@ class LiveTableOccupancyTest
     {
         return (off - HEADER_BYTES) / RECORD_BYTES;
     }
+
+    @Test
+    void shouldTurnChurnedTombstonesBackIntoEmptySlotsAndKeepEveryLiveKeyReachable()
+    {
+        try (LiveTable table = new LiveTable(dir.resolve("c.dat"), 1024, new BlockArena(dir.resolve("cd.dat"), 8)))
+        {
+            final Random random = new Random(3);
+            final TreeSet<Long> live = new TreeSet<>();
+            for (int round = 0; round < 40; round++)
+            {
+                for (int k = 0; k < 300; k++)
+                {
+                    final long release = round * 1000L + k;
+                    final int off = table.acquire(1, release, 0, 60);
+                    table.release(off, 1);
+                    live.add(release);
+                }
+                for (int i = table.nextOccupied(0); i >= 0; i = table.nextOccupied(i + 1))
+                {
+                    final int off = LiveTable.recordOffset(i);
+                    if (random.nextInt(10) < 9)
+                    {
+                        live.remove(table.releaseHash(off));
+                        table.seal(off);
+                        table.free(off);
+                    }
+                }
+            }
+            int tombstones = 0;
+            for (int i = 0; i < 1024; i++)
+            {
+                tombstones += table.state(LiveTable.recordOffset(i)) == STATE_TOMBSTONE ? 1 : 0;
+            }
+            assertEquals(true, tombstones > 500, "churn leaves tombstones: " + tombstones);
+            final int reclaimed = table.reclaimTombstones();
+            assertEquals(true, reclaimed > tombstones / 2, "most tombstones are on no live key's path: " + reclaimed);
+            for (final long release : live)
+            {
+                final int before = table.liveRecords();
+                table.release(table.acquire(1, release, 0, 60), 2);
+                assertEquals(before, table.liveRecords(), "a live key is still found, no second record: " + release);
+            }
+        }
+    }
 }
