@@ -126,7 +126,7 @@ public final class QueryService
      * @param uri the request target.
      * @return the problem, named with its place, or null when every escape is well formed.
      */
-    static String badPercentEscape(final String uri)
+    public static String badPercentEscape(final String uri)
     {
         for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1))
         {
