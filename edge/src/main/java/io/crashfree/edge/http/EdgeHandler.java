@@ -504,7 +504,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         registryMethod = null;
         registryUri = null;
         registryAuthorization = null;
-        offload(ctx, REGISTRY_ROUTE, false,
+        // a query token's GET …/releases/ is the health index: counted as a query, as before the registry
+        final String label = context.registry().isHealthIndexRead(method, uri, authorization) ? "query" :
+            REGISTRY_ROUTE;
+        offload(ctx, label, false,
             () -> context.registry().handle(method, uri, authorization, bytes, context.clock().millis()));
     }
 

@@ -80,6 +80,21 @@ public final class RegistryService
     public QueryService.Response handle(final String method, final String uri, final String authorization,
         final byte[] body, final long nowMs)
     {
+        if (isHealthIndexRead(method, uri, authorization))
+        {
+            return healthIndex.handle(uri, authorization, nowMs);
+        }
+        if (isIngestKey(authorization))
+        {
+            return error(403, "ingest keys cannot read or write releases; use a token of auth.token.<id>.value");
+        }
+        final boolean write = !method.equals("GET") && !method.equals("HEAD");
+        final TokenAuthorizer.Decision decision = authorizer.authorize(authorization,
+            write ? Access.WRITE : Access.READ);
+        if (!decision.isAllowed())
+        {
+            return error(decision.outcome().httpStatus(), decision.detail());
+        }
         final String badEscape = QueryService.badPercentEscape(uri);
         if (badEscape != null)
         {
@@ -94,22 +109,6 @@ public final class RegistryService
             // decoded after splitting, so a version with an encoded '/' stays one segment
             parts[i] = QueryStringDecoder.decodeComponent(raw[i]);
         }
-        // parts: "api", "0", then the route
-        final boolean write = !method.equals("GET") && !method.equals("HEAD");
-        if (!write && isQueryToken(authorization) && healthIndex != null && isOrgReleasesRead(parts))
-        {
-            return healthIndex.handle(uri, authorization, nowMs);
-        }
-        if (isIngestKey(authorization))
-        {
-            return error(403, "ingest keys cannot read or write releases; use a token of auth.token.<id>.value");
-        }
-        final TokenAuthorizer.Decision decision = authorizer.authorize(authorization,
-            write ? Access.WRITE : Access.READ);
-        if (!decision.isAllowed())
-        {
-            return error(decision.outcome().httpStatus(), decision.detail());
-        }
         try
         {
             return route(method, path, parts, decoder.parameters(), body, decision.token(), nowMs);
@@ -118,6 +117,26 @@ public final class RegistryService
         {
             throw new IllegalStateException("releases registry: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * Whether a request is a query token's read of the health index, which {@link QueryService} answers (and the
+     * node counts as a query).
+     *
+     * @param method        the HTTP method.
+     * @param uri           the request URI.
+     * @param authorization the {@code Authorization} header, or null.
+     * @return true when {@link #handle} hands it to the health index.
+     */
+    public boolean isHealthIndexRead(final String method, final String uri, final String authorization)
+    {
+        if (healthIndex == null || !method.equals("GET") || !isQueryToken(authorization))
+        {
+            return false;
+        }
+        final int q = uri.indexOf('?');
+        final String[] parts = (q < 0 ? uri : uri.substring(0, q)).substring(1).split("/");
+        return isOrgReleasesRead(parts);
     }
 
     private boolean isQueryToken(final String authorization)
