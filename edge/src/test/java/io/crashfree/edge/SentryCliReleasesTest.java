@@ -106,9 +106,37 @@ class SentryCliReleasesTest
         assertTrue(refused.exitCode() != 0 && refused.output().contains("400"), refused.output());
     }
 
+    @Test
+    void shouldStopTheLocalWalkAtThePreviousReleaseAndArchiveAndRestore() throws Exception
+    {
+        expectOk(cli("releases", "new", "-p", "captures", "--finalize", VERSION), VERSION);
+        expectOk(cli("releases", "set-commits", "--local", VERSION), "");
+        assertEquals(2, release(VERSION).commitCount());
+        Files.writeString(repo.resolve("c.txt"), "c\n");
+        git("add", "c.txt");
+        git("commit", "-q", "-m", "Third");
+        expectOk(cli("releases", "new", "app@1.1"), "app@1.1");
+        expectOk(cli("releases", "set-commits", "--local", "app@1.1"), "");
+        final Release next = release("app@1.1");
+        assertEquals(1, next.commitCount(), "the walk stops at app@1.0's last commit (previous-with-commits)");
+        assertEquals(head(), next.lastCommit().id());
+        expectOk(cli("releases", "info", "-C", "app@1.1"), "app@1.1");
+
+        expectOk(cli("releases", "archive", VERSION), "");
+        assertEquals("archived", release(VERSION).status().wireName());
+        expectOk(cli("releases", "restore", VERSION), "");
+        assertEquals("open", release(VERSION).status().wireName());
+        expectOk(cli("projects", "list"), "captures");
+    }
+
     private Release release() throws Exception
     {
-        final RegistryResult<Release> r = node.registry().release(ORG, VERSION);
+        return release(VERSION);
+    }
+
+    private Release release(final String version) throws Exception
+    {
+        final RegistryResult<Release> r = node.registry().release(ORG, version);
         assertTrue(r.isSuccess(), String.valueOf(r.detail()));
         return r.value();
     }
