@@ -129,6 +129,34 @@ class SentryCliReleasesTest
         expectOk(cli("projects", "list"), "captures");
     }
 
+    @Test
+    void shouldResolveAutoAndCommitRangesFromTheNodesRepository() throws Exception
+    {
+        // the node reads a bare clone of the repository, configured as acme/app; the local remote points at it
+        final Path bare = dir.resolve("origin.git");
+        git("clone", "-q", "--bare", repo.toString(), bare.toString());
+        git("remote", "set-url", "origin", bare.toString());
+        node.close();
+        node = TestNodes.start(dir.resolve("data"), new RecordingSessionSink(), Map.of(
+            "repository.app.name", "acme/app", "repository.app.url", bare.toString()), Clock.systemUTC());
+        final String first = git("rev-list", "--max-parents=0", "HEAD").output().trim().split("\n")[1].trim();
+
+        expectOk(cli("releases", "new", VERSION), VERSION);
+        expectOk(cli("releases", "set-commits", "--commit", "acme/app@" + first + ".." + head(), VERSION), "");
+        Release ranged = release();
+        assertEquals(1, ranged.commitCount(), "the commits after FROM up to TO");
+        assertEquals(head(), ranged.lastCommit().id());
+
+        expectOk(cli("releases", "set-commits", "--auto", VERSION), "");
+        final Release auto = release();
+        assertEquals(head(), auto.lastCommit().id());
+        assertEquals("acme/app", auto.lastCommit().repository(), "--auto sent refs, resolved by the node's JGit");
+
+        final Run unknown = cli("releases", "set-commits", "--commit", "acme/nope@" + head(), VERSION);
+        assertTrue(unknown.exitCode() != 0, unknown.output());
+        assertEquals(head(), release().lastCommit().id(), "a refused request changed nothing");
+    }
+
     private Release release() throws Exception
     {
         return release(VERSION);

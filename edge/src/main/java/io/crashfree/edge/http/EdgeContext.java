@@ -72,7 +72,7 @@ public final class EdgeContext
         this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         this.registry = releases == null ? null : new RegistryService(releases, config.registry().authorizer(),
-            queries, config.queryTokens(), ingestKeys(config));
+            queries, config.queryTokens(), ingestKeys(config), clock.millis());
         if (queries != null)
         {
             metrics.queryCacheStats(queries::cacheStats);

@@ -51,6 +51,7 @@ public final class RegistryService
     private final QueryService healthIndex;
     private final List<String> queryTokens;
     private final java.util.Set<String> ingestKeys;
+    private final String configuredAt;
 
     /**
      * @param registry    the registry.
@@ -58,10 +59,13 @@ public final class RegistryService
      * @param healthIndex the sessions read API, which answers a query token's {@code GET …/releases/}, or null.
      * @param queryTokens the read tokens of {@code query.tokens}.
      * @param ingestKeys  the projects' public keys, which never read or write here.
+     * @param configuredMs when the node read its configuration (the repositories' {@code dateCreated}).
      */
     public RegistryService(final ReleaseRegistry registry, final TokenAuthorizer authorizer,
-        final QueryService healthIndex, final List<String> queryTokens, final java.util.Set<String> ingestKeys)
+        final QueryService healthIndex, final List<String> queryTokens, final java.util.Set<String> ingestKeys,
+        final long configuredMs)
     {
+        this.configuredAt = java.time.Instant.ofEpochMilli(configuredMs).toString();
         this.ingestKeys = java.util.Set.copyOf(ingestKeys);
         this.registry = registry;
         this.authorizer = authorizer;
@@ -192,8 +196,7 @@ public final class RegistryService
             }
             if (n == 5 && parts[4].equals("repos"))
             {
-                return method.equals("GET") ?
-                    answer(registry.repositories(org), ReleaseJsonWriter::repositories) : notAllowed(method, path);
+                return method.equals("GET") ? repositories(org) : notAllowed(method, path);
             }
         }
         else if (parts[2].equals("projects") && n >= 6)
@@ -289,6 +292,20 @@ public final class RegistryService
                 o.put("slug", p.slug());
                 o.put("name", p.slug());
                 o.putObject("organization").put("slug", org).put("name", org);
+            }
+            return json;
+        });
+    }
+
+    private QueryService.Response repositories(final String org) throws SQLException
+    {
+        return answer(registry.repositories(org), list ->
+        {
+            final ArrayNode json = ReleaseJsonWriter.repositories(list);
+            for (final JsonNode repository : json)
+            {
+                // sentry-cli requires dateCreated; a repository exists here from the configuration the node read
+                ((ObjectNode)repository).put("dateCreated", configuredAt);
             }
             return json;
         });
