@@ -173,6 +173,21 @@ class RegistryApiTest
         assertEquals(404, call("GET", ORG + "/nothing/", READ_TOKEN, null).status());
     }
 
+    @Test
+    void shouldKeepAnAcknowledgedReleaseAcrossARestart() throws Exception
+    {
+        assertEquals(201, call("POST", ORG + "/releases/", WRITE_TOKEN,
+            "{\"version\":\"app@1.1\",\"projects\":[\"captures\"]}").status());
+        assertEquals(201, call("POST", ORG + "/releases/app@1.1/deploys/", WRITE_TOKEN,
+            "{\"environment\":\"production\"}").status());
+        http.close();
+        node.close();
+        start();
+        final RawHttp.Response again = call("GET", ORG + "/releases/app@1.1/", READ_TOKEN, null);
+        assertEquals(200, again.status(), again.body());
+        assertEquals(1, JSON.readTree(again.body()).get("deployCount").asInt(), again.body());
+    }
+
     private RawHttp.Response call(final String method, final String path, final String token, final String body)
         throws IOException
     {

@@ -26,7 +26,8 @@ import java.util.Set;
 
 /**
  * The read API dashboards poll: Sentry's sessions endpoint and the release index with health, behind bearer-token
- * auth. Runs on the query threads, never on an event loop.
+ * auth ({@code query.tokens}). The edge's {@code ApiRouter} sends it the sessions path; the releases registry's
+ * service hands it a query token's {@code GET …/releases/}. Runs on the query threads, never on an event loop.
  */
 public final class QueryService
 {
@@ -63,12 +64,6 @@ public final class QueryService
     public long[] cacheStats()
     {
         return sessions.cacheStats();
-    }
-
-    /** @return whether a path belongs to this service. */
-    public static boolean handles(final String path)
-    {
-        return path.startsWith("/api/0/");
     }
 
     /**
