@@ -92,8 +92,8 @@ final class StartupBanner
         final String project = config.projects().isEmpty() ? "" :
             " SENTRY_PROJECT=" + config.projects().get(0).name();
         return new Line(development && !loopbackOnly, "releases API (sentry-cli)" + (development ?
-            " with the development default token (auth.token.dev.value, embedded: set auth.token.<id>.value " +
-                "before exposing the node)" : "") + ": SENTRY_URL=http://" + host + ":" + port + " SENTRY_ORG=" +
+            " with the development default token (auth.token.dev.value, built in while no auth.token.* key is " +
+                "set: set auth.token.<id>.value before exposing the node)" : "") + ": SENTRY_URL=http://" + host + ":" + port + " SENTRY_ORG=" +
             config.registry().organization() + project + " SENTRY_AUTH_TOKEN=" +
             (development ? DevelopmentDefaults.RELEASE_TOKEN : "<a token of auth.token.<id>.value>"));
     }
