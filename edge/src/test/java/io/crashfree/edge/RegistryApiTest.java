@@ -188,6 +188,55 @@ class RegistryApiTest
         assertEquals(1, JSON.readTree(again.body()).get("deployCount").asInt(), again.body());
     }
 
+    @Test
+    void shouldMergeTheHealthIndexIntoTheRegistrysReleases(@TempDir final Path aggregatingDir) throws Exception
+    {
+        http.close();
+        node.close();
+        node = TestNodes.startAggregating(aggregatingDir, Map.of(
+            "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "org:read, project:releases"));
+        http = new RawHttp(node.port());
+        final String started = java.time.Instant.now().minusSeconds(600).truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS).toString();
+        final String envelope = "{}\n{\"type\":\"session\"}\n" + QueryApiTest.session("s1", "u1", started, true,
+            "crashed", 1, "app@1.1", "production") + "\n";
+        assertEquals(200, http.exchange(RawHttp.request("POST", "/api/42/envelope/",
+            new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
+            envelope.getBytes(StandardCharsets.UTF_8))).status());
+        assertEquals(201, call("POST", ORG + "/releases/", WRITE_TOKEN,
+            "{\"version\":\"app@1.1\",\"projects\":[\"captures\",\"other\"]}").status());
+        assertEquals(201, call("POST", ORG + "/releases/", WRITE_TOKEN,
+            "{\"version\":\"app@1.2\",\"projects\":[\"captures\"]}").status());
+
+        final JsonNode one = JSON.readTree(call("GET", ORG + "/releases/app@1.1/", WRITE_TOKEN, null).body());
+        final JsonNode captures = project(one, "captures");
+        assertTrue(captures.get("hasHealthData").asBoolean(), one.toString());
+        assertEquals(1, captures.get("healthData").get("totalSessions").asInt(), one.toString());
+        assertEquals(1, captures.get("healthData").get("sessionsCrashed").asInt(), one.toString());
+        assertTrue(project(one, "other").get("healthData").isNull(), "no sessions of project other: " + one);
+        assertTrue(one.hasNonNull("firstEvent"), one.toString());
+
+        final JsonNode list = JSON.readTree(call("GET", ORG + "/releases/?health=1", WRITE_TOKEN, null).body());
+        assertEquals(2, list.size(), list.toString());
+        for (final JsonNode release : list)
+        {
+            final boolean seen = release.get("version").asText().equals("app@1.1");
+            assertEquals(seen, project(release, "captures").get("hasHealthData").asBoolean(), release.toString());
+        }
+    }
+
+    private static JsonNode project(final JsonNode release, final String slug)
+    {
+        for (final JsonNode p : release.get("projects"))
+        {
+            if (p.get("slug").asText().equals(slug))
+            {
+                return p;
+            }
+        }
+        throw new AssertionError("no project " + slug + " in " + release);
+    }
+
     private RawHttp.Response call(final String method, final String path, final String token, final String body)
         throws IOException
     {

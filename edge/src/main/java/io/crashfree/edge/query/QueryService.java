@@ -79,6 +79,19 @@ public final class QueryService
         {
             return denied;
         }
+        return handleAuthorized(uri, nowMs);
+    }
+
+    /**
+     * Answers a request whose caller has authorized it itself: the releases registry's service, which merges the
+     * health index into its releases for its own tokens.
+     *
+     * @param uri   the request URI.
+     * @param nowMs now.
+     * @return the answer.
+     */
+    public Response handleAuthorized(final String uri, final long nowMs)
+    {
         final String badEscape = badPercentEscape(uri);
         if (badEscape != null)
         {
