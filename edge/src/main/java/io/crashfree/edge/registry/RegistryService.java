@@ -49,6 +49,7 @@ public final class RegistryService
     private final ReleaseRegistry registry;
     private final TokenAuthorizer authorizer;
     private final QueryService healthIndex;
+    private final ReleaseHealthMerge health;
     private final List<String> queryTokens;
     private final java.util.Set<String> ingestKeys;
     private final String configuredAt;
@@ -70,6 +71,7 @@ public final class RegistryService
         this.registry = registry;
         this.authorizer = authorizer;
         this.healthIndex = healthIndex;
+        this.health = new ReleaseHealthMerge(healthIndex);
         this.queryTokens = List.copyOf(queryTokens);
     }
 
@@ -228,8 +230,7 @@ public final class RegistryService
             return switch (method)
             {
                 case "GET" -> answer(registry.release(org, version),
-                    release -> withHealth(ReleaseJsonWriter.release(release),
-                        healthIndex(healthUri(org, version, params), nowMs)));
+                    release -> health.merge(ReleaseJsonWriter.release(release), org, version, params, nowMs));
                 case "PUT" -> update(org, version, body);
                 case "DELETE" -> answer(registry.deleteRelease(org, version), v -> null);
                 default -> notAllowed(method, path);
@@ -326,108 +327,16 @@ public final class RegistryService
                 return error(400, "status must be \"open\" or \"archived\": \"" + statusParam.get(0) + '"');
             }
         }
-        final boolean health = !"0".equals(params.getOrDefault("health", List.of("0")).get(0));
+        final boolean withHealth = !"0".equals(params.getOrDefault("health", List.of("0")).get(0));
         return answer(registry.listReleases(org, project, status), releases ->
         {
             final ArrayNode json = ReleaseJsonWriter.releases(releases);
-            if (health)
+            if (withHealth)
             {
-                // one read of the whole index, matched by version
-                final Map<String, JsonNode> byVersion = new java.util.HashMap<>();
-                for (final JsonNode seen : healthIndex(healthUri(org, null, params), nowMs))
-                {
-                    byVersion.put(seen.path("version").asText(), seen);
-                }
-                for (final JsonNode release : json)
-                {
-                    withHealth((ObjectNode)release, byVersion.get(release.get("version").asText()));
-                }
+                health.mergeAll(json, org, params, nowMs);
             }
             return json;
         });
-    }
-
-    /** The health index's request for one release (or all, with health), with the caller's health parameters. */
-    private static String healthUri(final String org, final String version, final Map<String, List<String>> params)
-    {
-        final String segment = version == null ? "" :
-            java.net.URLEncoder.encode(version, StandardCharsets.UTF_8).replace("+", "%20") + "/";
-        final io.netty.handler.codec.http.QueryStringEncoder uri = new io.netty.handler.codec.http.QueryStringEncoder(
-            "/api/0/organizations/" + org + "/releases/" + segment);
-        if (version == null)
-        {
-            uri.addParam("health", "1");
-        }
-        for (final String name : List.of("summaryStatsPeriod", "healthStatsPeriod", "environment"))
-        {
-            for (final String value : params.getOrDefault(name, List.of()))
-            {
-                uri.addParam(name, value);
-            }
-        }
-        return uri.toString();
-    }
-
-    /**
-     * What the health index holds for a request: its JSON, or a missing node when it has nothing (no aggregation
-     * side, or no session named the release: 404).
-     */
-    private JsonNode healthIndex(final String uri, final long nowMs)
-    {
-        if (healthIndex == null)
-        {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        }
-        final QueryService.Response index = healthIndex.handleAuthorized(uri, nowMs);
-        if (index.status() != 200)
-        {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        }
-        try
-        {
-            return MAPPER.readTree(index.json());
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
-    }
-
-    /**
-     * Merges the health index's per-project {@code healthData} (and first/last event) into a registry release, for
-     * the projects both know by slug; a project without sessions for it has {@code healthData: null}.
-     */
-    private static ObjectNode withHealth(final ObjectNode release, final JsonNode health)
-    {
-        final ArrayNode projects = (ArrayNode)release.get("projects");
-        for (final JsonNode p : projects)
-        {
-            ((ObjectNode)p).put("hasHealthData", false);
-            ((ObjectNode)p).putNull("healthData");
-        }
-        if (health == null || health.isMissingNode())
-        {
-            return release;
-        }
-        for (final String field : List.of("firstEvent", "lastEvent"))
-        {
-            if (release.path(field).isNull() && health.hasNonNull(field))
-            {
-                release.put(field, health.get(field).asText());
-            }
-        }
-        for (final JsonNode seen : health.path("projects"))
-        {
-            for (final JsonNode p : projects)
-            {
-                if (p.path("slug").asText().equals(seen.path("slug").asText()))
-                {
-                    ((ObjectNode)p).put("hasHealthData", seen.path("hasHealthData").asBoolean());
-                    ((ObjectNode)p).set("healthData", seen.get("healthData"));
-                }
-            }
-        }
-        return release;
     }
 
     private QueryService.Response create(final String org, final String project, final byte[] body,
