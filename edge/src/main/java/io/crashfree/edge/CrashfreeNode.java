@@ -10,6 +10,8 @@ import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.releases.registry.ReleaseRegistry;
+import io.crashfree.releases.store.SqliteRegistryStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ public final class CrashfreeNode implements AutoCloseable
     private final Aggregation aggregation;
     private final NodeMetrics metrics = new NodeMetrics();
     private final EdgeContext context;
+    private final SqliteRegistryStore registryStore;
+    private final ReleaseRegistry registry;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -44,7 +48,19 @@ public final class CrashfreeNode implements AutoCloseable
         this.config = config;
         this.aggregation = aggregation;
         this.errors = errors;
-        this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation);
+        this.registryStore = openRegistryStore(config, clock);
+        try
+        {
+            this.registry = ReleaseRegistry.open(registryStore, config.registry().toContext(
+                config.projects().stream().map(ProjectConfig::name).toList(), registryDir(config)));
+        }
+        catch (final java.sql.SQLException | RuntimeException ex)
+        {
+            registryStore.close();
+            throw new IllegalStateException("cannot open the releases registry in " +
+                registryStore.file() + ": " + ex.getMessage(), ex);
+        }
+        this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation, registry);
         this.server = new EdgeServer(context);
         context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
     }
@@ -106,6 +122,31 @@ public final class CrashfreeNode implements AutoCloseable
         }
     }
 
+    private static SqliteRegistryStore openRegistryStore(final NodeConfig config, final Clock clock)
+    {
+        try
+        {
+            return SqliteRegistryStore.open(registryDir(config), clock.millis());
+        }
+        catch (final java.sql.SQLException ex)
+        {
+            throw new IllegalStateException("cannot open the releases registry in " + config.dataDir() + ": " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    /** The registry's database and git clones live in one subdirectory the aggregation side knows to leave alone. */
+    private static Path registryDir(final NodeConfig config)
+    {
+        return config.dataDir().resolve(io.crashfree.aggregation.files.DataDirectory.REGISTRY_SUBDIR);
+    }
+
+    /** @return the releases registry. */
+    public ReleaseRegistry registry()
+    {
+        return registry;
+    }
+
     private static CrashfreeNode start(final CrashfreeNode node) throws InterruptedException
     {
         try
@@ -116,6 +157,7 @@ public final class CrashfreeNode implements AutoCloseable
         {
             node.server.close();
             node.context.close();
+            node.registryStore.close();
             throw ex;
         }
         return node;
@@ -269,6 +311,7 @@ public final class CrashfreeNode implements AutoCloseable
     {
         server.close();
         context.close();
+        registryStore.close();
         if (aggregation != null)
         {
             aggregation.close();

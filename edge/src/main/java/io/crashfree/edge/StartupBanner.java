@@ -79,7 +79,23 @@ final class StartupBanner
                 (development ? token : "<a token of query.tokens>") + "' 'http://" + host + ":" + port +
                 "/api/0/organizations/crashfree/sessions/?field=sum(session)&groupBy=release&statsPeriod=24h'"));
         }
+        lines.add(releasesLine(config, host, port, loopbackOnly));
         return lines;
+    }
+
+    /** The environment {@code sentry-cli} needs for the releases API: ready to paste with the development token. */
+    private static Line releasesLine(final NodeConfig config, final String host, final int port,
+        final boolean loopbackOnly)
+    {
+        final boolean development = config.registry().tokens().stream()
+            .anyMatch(t -> t.secret().equals(DevelopmentDefaults.RELEASE_TOKEN));
+        final String project = config.projects().isEmpty() ? "" :
+            " SENTRY_PROJECT=" + config.projects().get(0).name();
+        return new Line(development && !loopbackOnly, "releases API (sentry-cli)" + (development ?
+            " with the development default token (auth.token.dev.value, built in while no auth.token.* key is " +
+                "set: set auth.token.<id>.value before exposing the node)" : "") + ": SENTRY_URL=http://" + host + ":" + port + " SENTRY_ORG=" +
+            config.registry().organization() + project + " SENTRY_AUTH_TOKEN=" +
+            (development ? DevelopmentDefaults.RELEASE_TOKEN : "<a token of auth.token.<id>.value>"));
     }
 
     /**

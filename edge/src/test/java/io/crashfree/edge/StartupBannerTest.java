@@ -26,7 +26,7 @@ class StartupBannerTest
         final NodeConfig config = ConfigLoader.load(shippedConfig(), Map.of());
         final List<StartupBanner.Line> lines = StartupBanner.lines(config, new InetSocketAddress("127.0.0.1", 9400),
             "epoll", 1L << 30);
-        assertEquals(3, lines.size(), lines.toString());
+        assertEquals(4, lines.size(), lines.toString());
         assertTrue(lines.get(0).text().startsWith("listening on http://127.0.0.1:9400 (epoll), data in "),
             lines.get(0).text());
         assertTrue(lines.get(0).text().endsWith("heap up to 1024 MiB"), lines.get(0).text());
@@ -34,21 +34,29 @@ class StartupBannerTest
             "@127.0.0.1:9400/1  (project 1, default; the development default key"), lines.get(1).text());
         assertTrue(lines.get(2).text().contains("development default token") &&
             lines.get(2).text().contains("Bearer " + DevelopmentDefaults.QUERY_TOKEN), lines.get(2).text());
-        assertFalse(lines.get(1).warning() || lines.get(2).warning(), "on loopback only, a note, not a warning");
+        assertTrue(lines.get(3).text().endsWith(": SENTRY_URL=http://127.0.0.1:9400 SENTRY_ORG=crashfree " +
+            "SENTRY_PROJECT=default SENTRY_AUTH_TOKEN=" + DevelopmentDefaults.RELEASE_TOKEN) &&
+            lines.get(3).text().contains("development default token"), lines.get(3).text());
+        assertFalse(lines.get(1).warning() || lines.get(2).warning() || lines.get(3).warning(),
+            "on loopback only, a note, not a warning");
 
         final List<StartupBanner.Line> exposed = StartupBanner.lines(config, new InetSocketAddress("0.0.0.0", 9400),
             "epoll", 1L << 30);
-        assertTrue(exposed.get(1).warning() && exposed.get(2).warning(), "listening beyond loopback: a warning");
+        assertTrue(exposed.get(1).warning() && exposed.get(2).warning() && exposed.get(3).warning(),
+            "listening beyond loopback: a warning");
     }
 
     @Test
     void shouldMaskKeysAndTokensThatAreNotTheDevelopmentDefaults()
     {
-        final NodeConfig config = TestNodes.config(Path.of("data"), Map.of("query.tokens", "secret-token-0123456789"));
+        final NodeConfig config = TestNodes.config(Path.of("data"), Map.of("query.tokens", "secret-token-0123456789",
+            "auth.token.ci.value", "secret-release-token-0123", "auth.token.ci.scopes", "project:releases"));
         final String banner = StartupBanner.lines(config, new InetSocketAddress("127.0.0.1", 9400), "nio", 1L << 30)
             .toString();
         assertFalse(banner.contains(TestNodes.KEY_42) || banner.contains(TestNodes.KEY_7), banner);
-        assertFalse(banner.contains("secret-token-0123456789"), banner);
+        assertFalse(banner.contains("secret-token-0123456789") || banner.contains("secret-release-token"), banner);
+        assertFalse(banner.contains(DevelopmentDefaults.RELEASE_TOKEN), "a configured token replaces the development one");
+        assertTrue(banner.contains("SENTRY_AUTH_TOKEN=<a token of auth.token.<id>.value>"), banner);
         assertTrue(banner.contains("DSN http://0123...cdef@127.0.0.1:9400/42") &&
             banner.contains("Bearer <a token of query.tokens>"), banner);
     }
@@ -59,6 +67,8 @@ class StartupBannerTest
         final String shipped = Files.readString(shippedConfig());
         assertTrue(shipped.contains("\nproject.1.keys=" + DevelopmentDefaults.PUBLIC_KEY + "\n"), "project.1.keys");
         assertTrue(shipped.contains("\nquery.tokens=" + DevelopmentDefaults.QUERY_TOKEN + "\n"), "query.tokens");
+        assertTrue(shipped.contains("\nauth.token.dev.value=" + DevelopmentDefaults.RELEASE_TOKEN + "\n"),
+            "auth.token.dev.value");
     }
 
     private static Path shippedConfig()

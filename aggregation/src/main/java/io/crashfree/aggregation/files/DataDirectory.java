@@ -38,6 +38,8 @@ public final class DataDirectory implements AutoCloseable
 {
     /** The manifest file, in the data directory. */
     public static final String MANIFEST = "MANIFEST";
+    /** The releases registry's subdirectory (its database and git clones): the node's, not an unknown file. */
+    public static final String REGISTRY_SUBDIR = "registry";
 
     private static final int FORMAT = 1;
     private static final String TMP_SUFFIX = ".tmp";
@@ -143,7 +145,8 @@ public final class DataDirectory implements AutoCloseable
                 for (final Path f : files)
                 {
                     final String name = f.getFileName().toString();
-                    if (!name.equals(MANIFEST) && !name.equals(DataDirLock.FILE_NAME) && !subdirs.contains(name))
+                    if (!name.equals(MANIFEST) && !name.equals(DataDirLock.FILE_NAME) && !subdirs.contains(name) &&
+                        !name.equals(REGISTRY_SUBDIR))
                     {
                         log.accept("ignoring unknown file " + f + " in the data directory (not a Crashfree data " +
                             "file; move it elsewhere to silence this warning)");

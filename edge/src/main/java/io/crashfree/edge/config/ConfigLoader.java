@@ -6,6 +6,9 @@ import io.crashfree.edge.ops.HealthBounds;
 import io.crashfree.filters.config.FilterConfigException;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.filters.config.FilterSettingsParser;
+import io.crashfree.releases.config.RegistryConfigException;
+import io.crashfree.releases.config.RegistrySettings;
+import io.crashfree.releases.config.RegistrySettingsParser;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -131,6 +134,7 @@ public final class ConfigLoader
         final Map<Long, List<String>> projectKeys = new TreeMap<>();
         final Map<String, String> filterValues = new TreeMap<>();
         final Map<Long, Map<String, String>> projectLimitValues = new TreeMap<>();
+        final Map<String, String> registryValues = new TreeMap<>();
         for (final Map.Entry<String, String> e : values.entrySet())
         {
             final String key = e.getKey();
@@ -138,6 +142,10 @@ public final class ConfigLoader
             if (FilterSettingsParser.isOwnKey(key))
             {
                 filterValues.put(key, e.getValue());
+            }
+            else if (RegistrySettingsParser.isOwnKey(key))
+            {
+                registryValues.put(key, e.getValue());
             }
             else if (m.matches())
             {
@@ -157,7 +165,9 @@ public final class ConfigLoader
             {
                 throw new ConfigException("unknown configuration key: " + key + " (known keys: " +
                     String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys, " +
-                    "project.<id>.limits.*, project.<id>.filters.*, validation.*)");
+                    "project.<id>.limits.*, project.<id>.filters.*, validation.*, registry.organization, " +
+                    "repository.<id>.name, repository.<id>.url, auth.token.<id>.value, auth.token.<id>.scopes, " +
+                    "notify.users, notify.smtp.*)");
             }
         }
 
@@ -245,7 +255,41 @@ public final class ConfigLoader
             filters,
             Map.copyOf(filterValues),
             connectionLimits(merged),
-            opsSettings(merged, owners.keySet()));
+            opsSettings(merged, owners.keySet()),
+            registry(registryValues, owners.keySet()));
+    }
+
+    /**
+     * The registry's settings: its keys go to the registry's own parser, whose first problem stops start-up naming
+     * the key. Without any {@code auth.token.*} key the development token ({@link DevelopmentDefaults#RELEASE_TOKEN},
+     * with {@code project:releases}) is configured, so {@code sentry-cli} works against a fresh node on loopback.
+     */
+    private static RegistrySettings registry(final Map<String, String> registryValues,
+        final java.util.Set<String> publicKeys)
+    {
+        final Map<String, String> values = new TreeMap<>(registryValues);
+        if (values.keySet().stream().noneMatch(k -> k.startsWith("auth.token.")))
+        {
+            values.put("auth.token.dev.value", DevelopmentDefaults.RELEASE_TOKEN);
+            values.put("auth.token.dev.scopes", DevelopmentDefaults.RELEASE_TOKEN_SCOPES);
+        }
+        for (final Map.Entry<String, String> e : values.entrySet())
+        {
+            if (e.getKey().startsWith("auth.token.") && e.getKey().endsWith(".value") &&
+                publicKeys.contains(e.getValue().trim().toLowerCase(java.util.Locale.ROOT)))
+            {
+                throw new ConfigException("an API token must not be an ingest key: " + e.getKey() + "=" +
+                    e.getValue());
+            }
+        }
+        try
+        {
+            return RegistrySettingsParser.parse(values);
+        }
+        catch (final RegistryConfigException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
     }
 
     private static ConnectionLimits connectionLimits(final Map<String, String> merged)

@@ -12,6 +12,15 @@ public final class DevelopmentDefaults
     /** {@code query.tokens} in the shipped configuration. */
     public static final String QUERY_TOKEN = "crashfree-dev-read-token-change-me";
 
+    /**
+     * The releases API token ({@code auth.token.dev.value}) a node has when none is configured: {@code sentry-cli}
+     * works against a fresh node with it. Printed by the banner as a development default.
+     */
+    public static final String RELEASE_TOKEN = "crashfree-dev-release-token-change-me";
+
+    /** The development release token's scopes ({@code auth.token.dev.scopes}). */
+    public static final String RELEASE_TOKEN_SCOPES = "org:read, project:read, project:releases";
+
     private DevelopmentDefaults()
     {
     }

@@ -4,6 +4,7 @@ import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.edge.ops.HealthBounds;
 import io.crashfree.filters.config.FilterSettings;
+import io.crashfree.releases.config.RegistrySettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,8 @@ import java.util.Map;
  * @param filterValues              those keys as given (reloads compare against them).
  * @param connectionLimits          the {@code edge.http.*} deadlines and caps of what one client may hold.
  * @param ops                       the {@code ops.*} settings: who may read {@code /metrics}, and where.
+ * @param registry                  the releases registry's settings ({@code registry.*}, {@code repository.*},
+ *                                  {@code notify.*}, {@code auth.token.*}), parsed by the registry's own parser.
  */
 public record NodeConfig(
     String httpHost,
@@ -59,7 +62,8 @@ public record NodeConfig(
     FilterSettings filters,
     Map<String, String> filterValues,
     ConnectionLimits connectionLimits,
-    OpsSettings ops)
+    OpsSettings ops,
+    RegistrySettings registry)
 {
     /**
      * @param id project id.

@@ -14,6 +14,8 @@ import io.crashfree.edge.ops.HealthCheck;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.filters.config.FilterSettingsHolder;
 import io.crashfree.edge.query.QueryService;
+import io.crashfree.edge.registry.RegistryService;
+import io.crashfree.releases.registry.ReleaseRegistry;
 
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,6 +38,7 @@ public final class EdgeContext
     private final NodeMetrics metrics;
     private final Aggregation aggregation;
     private final QueryService queries;
+    private final RegistryService registry;
     private final ExecutorService queryExecutor;
     private final FilterSettingsHolder filters;
     private final HealthCheck health;
@@ -50,6 +53,7 @@ public final class EdgeContext
      * @param clock    wall clock for receive times.
      * @param metrics  operational metrics.
      * @param aggregation the aggregation side to query, or null (then the read API answers 503).
+     * @param releases the releases registry, or null (then its routes answer 503).
      */
     public EdgeContext(
         final NodeConfig config,
@@ -58,7 +62,8 @@ public final class EdgeContext
         final ErrorLog errors,
         final Clock clock,
         final NodeMetrics metrics,
-        final Aggregation aggregation)
+        final Aggregation aggregation,
+        final ReleaseRegistry releases)
     {
         this.config = config;
         this.metrics = metrics;
@@ -66,6 +71,8 @@ public final class EdgeContext
         this.aggregation = aggregation;
         this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
+        this.registry = releases == null ? null : new RegistryService(releases, config.registry().authorizer(),
+            queries, config.queryTokens(), ingestKeys(config), clock.millis());
         if (queries != null)
         {
             metrics.queryCacheStats(queries::cacheStats);
@@ -168,6 +175,22 @@ public final class EdgeContext
     QueryService queries()
     {
         return queries;
+    }
+
+    private static java.util.Set<String> ingestKeys(final NodeConfig config)
+    {
+        final java.util.Set<String> keys = new java.util.HashSet<>();
+        for (final io.crashfree.edge.config.ProjectConfig p : config.projects())
+        {
+            keys.addAll(p.publicKeys());
+        }
+        return keys;
+    }
+
+    /** @return the releases registry's routes, or null when the node has none. */
+    RegistryService registry()
+    {
+        return registry;
     }
 
     /** @return the aggregation side, or null. */

@@ -45,6 +45,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private static final int ROUTE_NONE = 0;
     private static final int ROUTE_INGEST = 1;
     private static final int ROUTE_DISCARD = 2;
+    /** A registry request whose (JSON) body is being read; answered on the query threads once complete. */
+    private static final int ROUTE_REGISTRY = 3;
 
     private static final String ENVELOPE_PATH_PREFIX = "/api/";
 
@@ -75,6 +77,9 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private Rejection pending;
     private boolean pendingCors;
     private boolean queryInFlight;
+    private String registryMethod;
+    private String registryUri;
+    private String registryAuthorization;
     private final RequestOrigin origin = new RequestOrigin();
     private final ArrayDeque<Object> queuedWhileQuerying = new ArrayDeque<>();
 
@@ -255,9 +260,15 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             HttpResponses.error(ctx, 404, "not found: " + path, keepAlive, false);
             return;
         }
-        if (QueryService.handles(path))
+        final int area = ApiRouter.areaOf(path);
+        if (area == ApiRouter.SESSIONS)
         {
             onReadRequest(ctx, request, path);
+            return;
+        }
+        if (area == ApiRouter.REGISTRY)
+        {
+            onRegistryRequest(ctx, request);
             return;
         }
         final long id = envelopeProjectId(uri, pathEnd);
@@ -401,6 +412,19 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         }
         final String uri = request.uri();
         final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        offload(ctx, route, metrics, () -> metrics ?
+            new QueryService.Response(200, context.metrics().render(context.counters(),
+                context.aggregation(), context.errors(), context.clock()::millis)) :
+            queries.handle(uri, authorization, context.clock().millis()));
+    }
+
+    /**
+     * Runs an answer on the query threads, never on the event loop; the connection stops reading meanwhile and the
+     * answer is written back on the event loop, in order.
+     */
+    private void offload(final ChannelHandlerContext ctx, final String route, final boolean metrics,
+        final java.util.function.Supplier<QueryService.Response> work)
+    {
         queryInFlight = true;
         connection.pause(ConnectionHandler.PAUSED_ANSWERING);
         try
@@ -411,10 +435,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
                 QueryService.Response response;
                 try
                 {
-                    response = metrics ?
-                        new QueryService.Response(200, context.metrics().render(context.counters(),
-                            context.aggregation(), context.errors(), context.clock()::millis)) :
-                        queries.handle(uri, authorization, context.clock().millis());
+                    response = work.get();
                 }
                 catch (final RuntimeException | Error ex)
                 {
@@ -444,6 +465,53 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             }
         }
     }
+
+    // ---------------------------------------------------------------- releases registry (off the event loop)
+
+    private void onRegistryRequest(final ChannelHandlerContext ctx, final HttpRequest request)
+    {
+        if (context.registry() == null)
+        {
+            context.metrics().onRequest(REGISTRY_ROUTE, 503);
+            HttpResponses.error(ctx, 503, "this node has no releases registry", keepAlive, false);
+            return;
+        }
+        final int maxBytes = context.config().maxCompressedBodyBytes();
+        final long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > maxBytes)
+        {
+            keepAlive = false;
+            context.metrics().onRequest(REGISTRY_ROUTE, 413);
+            HttpResponses.error(ctx, tooLarge(maxBytes), false, false);
+            return;
+        }
+        route = ROUTE_REGISTRY;
+        registryMethod = request.method().name();
+        registryUri = request.uri();
+        registryAuthorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        final int initial = contentLength >= 0 ? (int)Math.min(contentLength, INITIAL_BODY_CAPACITY) : 1024;
+        body = ctx.alloc().heapBuffer(Math.max(initial, 64), maxBytes);
+    }
+
+    private void onRegistryBodyComplete(final ChannelHandlerContext ctx)
+    {
+        final byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        releaseBody();
+        final String method = registryMethod;
+        final String uri = registryUri;
+        final String authorization = registryAuthorization;
+        registryMethod = null;
+        registryUri = null;
+        registryAuthorization = null;
+        // a query token's GET …/releases/ is the health index: counted as a query, as before the registry
+        final String label = context.registry().isHealthIndexRead(method, uri, authorization) ? "query" :
+            REGISTRY_ROUTE;
+        offload(ctx, label, false,
+            () -> context.registry().handle(method, uri, authorization, bytes, context.clock().millis()));
+    }
+
+    private static final String REGISTRY_ROUTE = "releases";
 
     private void onReadAnswered(final ChannelHandlerContext ctx, final String route, final QueryService.Response r,
         final boolean metrics)
@@ -480,7 +548,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         final ByteBuf chunk = content.content();
         final int bytes = chunk.readableBytes();
         connection.onBodyBytes(bytes);
-        if (route == ROUTE_INGEST)
+        if (route == ROUTE_INGEST || route == ROUTE_REGISTRY)
         {
             final int maxBytes = context.config().maxCompressedBodyBytes();
             if (bytes > maxBytes - body.readableBytes())
@@ -509,6 +577,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             if (route == ROUTE_INGEST)
             {
                 onBodyComplete(ctx);
+            }
+            else if (route == ROUTE_REGISTRY)
+            {
+                onRegistryBodyComplete(ctx);
             }
             else if (pending != null)
             {

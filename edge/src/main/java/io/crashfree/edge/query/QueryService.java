@@ -26,7 +26,8 @@ import java.util.Set;
 
 /**
  * The read API dashboards poll: Sentry's sessions endpoint and the release index with health, behind bearer-token
- * auth. Runs on the query threads, never on an event loop.
+ * auth ({@code query.tokens}). The edge's {@code ApiRouter} sends it the sessions path; the releases registry's
+ * service hands it a query token's {@code GET …/releases/}. Runs on the query threads, never on an event loop.
  */
 public final class QueryService
 {
@@ -65,12 +66,6 @@ public final class QueryService
         return sessions.cacheStats();
     }
 
-    /** @return whether a path belongs to this service. */
-    public static boolean handles(final String path)
-    {
-        return path.startsWith("/api/0/");
-    }
-
     /**
      * @param uri           the request URI.
      * @param authorization the {@code Authorization} header, or null.
@@ -84,6 +79,19 @@ public final class QueryService
         {
             return denied;
         }
+        return handleAuthorized(uri, nowMs);
+    }
+
+    /**
+     * Answers a request whose caller has authorized it itself: the releases registry's service, which merges the
+     * health index into its releases for its own tokens.
+     *
+     * @param uri   the request URI.
+     * @param nowMs now.
+     * @return the answer.
+     */
+    public Response handleAuthorized(final String uri, final long nowMs)
+    {
         final String badEscape = badPercentEscape(uri);
         if (badEscape != null)
         {
@@ -126,7 +134,7 @@ public final class QueryService
      * @param uri the request target.
      * @return the problem, named with its place, or null when every escape is well formed.
      */
-    static String badPercentEscape(final String uri)
+    public static String badPercentEscape(final String uri)
     {
         for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1))
         {

@@ -34,6 +34,19 @@ class ConfigLoaderTest
         assertEquals(KEY, config.project(1).publicKeys().get(0));
         assertEquals(new ConnectionLimits(10, 20, 500, 10_000, 1000, 256L << 20), config.connectionLimits());
         assertEquals(new OpsSettings("", "127.0.0.1", OpsSettings.NO_SEPARATE_PORT), config.ops());
+        assertEquals("crashfree", config.registry().organization());
+        assertEquals(DevelopmentDefaults.RELEASE_TOKEN, config.registry().tokens().get(0).secret());
+    }
+
+    @Test
+    void shouldEmbedTheDevelopmentReleaseTokenOnlyWhenNoTokenIsConfigured()
+    {
+        assertEquals(DevelopmentDefaults.RELEASE_TOKEN,
+            ConfigLoader.fromMap(Map.of("project.1.keys", KEY)).registry().tokens().get(0).secret());
+        final NodeConfig own = ConfigLoader.fromMap(Map.of("project.1.keys", KEY,
+            "auth.token.ci.value", "ci-token-0123456789abc", "auth.token.ci.scopes", "project:releases"));
+        assertEquals(1, own.registry().tokens().size());
+        assertEquals("ci-token-0123456789abc", own.registry().tokens().get(0).secret());
     }
 
     @Test
@@ -73,6 +86,14 @@ class ConfigLoaderTest
             { "ops.metrics.token", KEY, "the metrics token must not be an ingest key" },
             { "ops.metrics.port", "x", "ops.metrics.port must be an integer between 0 and 65535: ops.metrics.port=x" },
             { "ops.metrics.host", "0.0.0.0", "ops.metrics.host needs ops.metrics.port" },
+            { "registry.organisation", "acme", "unknown registry setting: registry.organisation=acme" },
+            { "registry.organization", "Acme Inc", "registry.organization=Acme Inc" },
+            { "repository.app.name", "acme/app", "repository.app.url is missing" },
+            { "repository.app.branch", "main", "repository.app.branch" },
+            { "auth.token.ci.value", "short", "auth.token.ci" },
+            { "auth.token.ci.value", KEY, "an API token must not be an ingest key: auth.token.ci.value" },
+            { "notify.users", "nobody", "notify.users=nobody" },
+            { "notify.smtp.port", "25", "notify.smtp.host" },
         };
         for (final String[] row : rows)
         {
