@@ -264,6 +264,38 @@ public final class DedupSets implements AutoCloseable
     }
 
     /**
+     * Whether {@link #tryInsert} would find room for a fingerprint now: it is there already, or an empty slot lies on
+     * its path. Lets a caller refuse a batch before folding any of it, instead of meeting {@link #FULL} half way (a
+     * concurrent insert can still take the last empty slot of a path in between: rare, and the caller must cope).
+     *
+     * @param epochDay    the day of the session's {@code started}.
+     * @param fingerprint a non-zero fingerprint.
+     * @return false when an insert would answer {@link #FULL}.
+     */
+    public boolean canInsert(final long epochDay, final long fingerprint)
+    {
+        final Day day = days.get(slotOf(epochDay));
+        if (day == null || day.epochDay != epochDay)
+        {
+            return false;
+        }
+        for (final Segment s : day.segments)
+        {
+            int index = s.start(fingerprint);
+            for (int probe = 0; probe < PROBES_PER_SEGMENT; probe++)
+            {
+                final long v = s.buffer.getLongVolatile(HEADER_BYTES + (index << 3));
+                if (v == fingerprint || v == 0)
+                {
+                    return true;
+                }
+                index = (index + 1) & s.mask;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether a day's set holds a fingerprint, without adding it (for a caller at a quota: repeats are still
      * recognised). Lock-free, allocation-free.
      *

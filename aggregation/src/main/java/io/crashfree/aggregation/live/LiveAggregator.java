@@ -283,6 +283,13 @@ public final class LiveAggregator implements SessionSink
                         return false;
                     }
                 }
+                // A fill under the mark still leaves some paths full (linear probing clusters): check this update's
+                // own entries, so that a crash is never met by a full set half way through a batch.
+                if (!exactlyOnceRoom(batch.projectId(), u, day))
+                {
+                    signalPressure();
+                    return false;
+                }
             }
         }
         return true;
@@ -417,6 +424,15 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
+    private static long fingerprint(final SessionUpdate u, final long keyHash, final int state)
+    {
+        long f = keyHash ^ (state * 0x9E3779B97F4A7C15L);
+        f = Long.rotateLeft(f ^ u.sidHashLow(), 23) * 0xC2B2AE3D27D4EB4FL;
+        f ^= u.sidHashHigh();
+        f ^= f >>> 31;
+        return f == 0 ? 1 : f;
+    }
+
     private boolean firstTime(final SessionUpdate u, final int slot, final long keyHash, final long epochDay,
         final int state)
     {
@@ -424,19 +440,14 @@ public final class LiveAggregator implements SessionSink
         {
             return true; // without an id every update is its own session, as Relay gives it a random one
         }
-        long f = keyHash ^ (state * 0x9E3779B97F4A7C15L);
-        f = Long.rotateLeft(f ^ u.sidHashLow(), 23) * 0xC2B2AE3D27D4EB4FL;
-        f ^= u.sidHashHigh();
-        f ^= f >>> 31;
-        if (f == 0)
-        {
-            f = 1;
-        }
-        final int result = dedup.tryInsert(epochDay, f);
+        final int result = dedup.tryInsert(epochDay, fingerprint(u, keyHash, state));
         if (result == DedupSets.FULL)
         {
+            // The headroom check found room on this fingerprint's path; a concurrent insert took it since. Count it
+            // (an acknowledged crash is never dropped); a repeat of this very update could then count again.
             foldFailures.increment();
-            return false;
+            table.usage().onExactlyOnce(slot, epochDay);
+            return true;
         }
         if (result == DedupSets.NEW)
         {
@@ -444,6 +455,31 @@ public final class LiveAggregator implements SessionSink
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether every exactly-once entry this update would insert has room on its path now (checked before anything
+     * of the batch is folded: a batch is refused whole, never half-counted).
+     */
+    private boolean exactlyOnceRoom(final long project, final SessionUpdate u, final long epochDay)
+    {
+        if (!u.hasSid())
+        {
+            return true;
+        }
+        final SessionAttributes attrs = u.attributes();
+        final long release = NameTable.hash(attrs.release());
+        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
+        final long bucketSec = Math.floorDiv(u.startedMs(), bucketWidthMs) * bucketWidthMs / 1000;
+        final long keyHash = LiveTable.mix(project, release, environment, bucketSec);
+        if (!dedup.canInsert(epochDay, fingerprint(u, keyHash, STATE_ERRORED)))
+        {
+            return false;
+        }
+        final SessionStatus status = u.status();
+        final int terminal = status == SessionStatus.CRASHED ? STATE_CRASHED : status == SessionStatus.ABNORMAL ?
+            STATE_ABNORMAL : status == SessionStatus.UNHANDLED ? STATE_UNHANDLED : 0;
+        return terminal == 0 || dedup.canInsert(epochDay, fingerprint(u, keyHash, terminal));
     }
 
     private boolean foldAggregates(final long project, final SessionAggregates item, final long nowMs)

@@ -40,6 +40,27 @@ class DedupSetsTest
     Path dir;
 
     @Test
+    void shouldSayBeforehandExactlyWhenAnInsertWouldBeFull()
+    {
+        final SplittableRandom random = new SplittableRandom(5);
+        try (DedupSets sets = new DedupSets(dir, 64))
+        {
+            sets.prepare(DAY); // one segment of 64 slots, never grown here: its paths fill up
+            int full = 0;
+            for (int i = 0; i < 400; i++)
+            {
+                final long f = 1 + random.nextLong(1_000_000);
+                final boolean room = sets.canInsert(DAY, f);
+                final int result = sets.tryInsert(DAY, f);
+                assertEquals(room, result != FULL, "canInsert foretold insert " + i);
+                full += result == FULL ? 1 : 0;
+            }
+            assertTrue(full > 0, "the segment filled");
+            assertFalse(sets.canInsert(DAY + 40, 7), "a day not prepared has no room");
+        }
+    }
+
+    @Test
     void shouldAnswerLikeAHashSetOverARandomStreamWithRepeats()
     {
         final Set<Long> oracle = new HashSet<>();
