@@ -136,6 +136,7 @@ public final class Aggregation implements AutoCloseable
                 settings.maxFill(), Math.max(4, settings.denseBlocks() / 64), storage);
             final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
             this.flusher = new Flusher(table, store, dedup, names, settings, lock, aggregator.guard(), storage);
+        flusher.afterPrepare(aggregator::moveOverflowedEntries);
             this.view = new AggregateView(table, store, names, settings, lock);
             // Recovery: finish flushes a crash interrupted, prepare today's dedup files, before any writer runs.
             flusher.doWork(clockMs.getAsLong(), false);

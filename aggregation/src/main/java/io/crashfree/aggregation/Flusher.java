@@ -64,6 +64,7 @@ public final class Flusher
     private volatile boolean underPressure;
     private volatile long pressureSinceMs;
     private volatile long maxAgeMs;
+    private volatile Runnable afterPrepare;
     private long lastMaintenanceMs; // 0, so the first cycle maintains (Long.MIN_VALUE overflowed the check: never)
     private long flushedRecords;
     private volatile long lastCycleMs;
@@ -82,6 +83,12 @@ public final class Flusher
         this.settings = settings;
         this.lock = lock;
         this.maxAgeMs = settings.maxAgeSec() * 1000;
+    }
+
+    /** @param task runs after every preparation of the exactly-once days (moves overflowed entries into them). */
+    void afterPrepare(final Runnable task)
+    {
+        this.afterPrepare = task;
     }
 
     /** @param maxAgeMs the validation window in force: exactly-once day files are kept for it. */
@@ -443,6 +450,11 @@ public final class Flusher
         for (long day = today - windowDays; day <= today + 1; day++)
         {
             prepared &= dedup.prepare(day);
+        }
+        final Runnable move = afterPrepare;
+        if (move != null)
+        {
+            move.run(); // entries that met a full set mid-fold go into the grown sets
         }
         if (prepared)
         {

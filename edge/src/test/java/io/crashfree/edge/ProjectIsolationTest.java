@@ -199,6 +199,8 @@ class ProjectIsolationTest
                     {
                         assertEquals("1", r.header("retry-after"));
                         statuses.merge(503, 1, Integer::sum);
+                        System.out.println("exactly-once growth: 503 at " + from + " round " + round + ": " + r.body() +
+                            " capacity-race " + node.aggregation().sink().foldFailures());
                         Thread.sleep(100);
                         r = http.exchange(post(42, TestNodes.KEY_42, envelope.toString()));
                     }

@@ -70,6 +70,10 @@ public final class LiveAggregator implements SessionSink
     private final LongAdder refusedStorage = new LongAdder();
     private final LongAdder foldFailures = new LongAdder();
     private final LongAdder refusedNamesFull = new LongAdder();
+    private final LongAdder overflowed = new LongAdder();
+    private final java.util.concurrent.ConcurrentHashMap<Overflowed, Boolean> overflow =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean overflowInUse;
     private final LongAdder refusedProjectLive = new LongAdder();
     private final LongAdder refusedProjectNames = new LongAdder();
     private final LongAdder refusedProjectExactlyOnce = new LongAdder();
@@ -424,6 +428,43 @@ public final class LiveAggregator implements SessionSink
         return true;
     }
 
+    /** An exactly-once entry that found its day's set full mid-fold, kept on the heap until the set has room. */
+    private record Overflowed(long epochDay, long fingerprint)
+    {
+    }
+
+    /**
+     * Moves the entries that met a full set into the day's grown set (flusher, after it grew the sets): inserted
+     * there first, then, once every fold that may have walked the set before it grew has finished, forgotten here,
+     * so that an entry is always found in one place or the other.
+     *
+     * @return entries moved.
+     */
+    public int moveOverflowedEntries()
+    {
+        if (overflow.isEmpty())
+        {
+            return 0;
+        }
+        final java.util.List<Overflowed> moved = new java.util.ArrayList<>();
+        for (final Overflowed o : overflow.keySet())
+        {
+            if (dedup.tryInsert(o.epochDay(), o.fingerprint()) != DedupSets.FULL)
+            {
+                moved.add(o);
+            }
+        }
+        guard.awaitQuiescence();
+        moved.forEach(overflow::remove);
+        return moved.size();
+    }
+
+    /** @return exactly-once entries that met a full set mid-fold (kept on the heap until moved). */
+    public long overflowedEntries()
+    {
+        return overflowed.sum();
+    }
+
     private static long fingerprint(final SessionUpdate u, final long keyHash, final int state)
     {
         long f = keyHash ^ (state * 0x9E3779B97F4A7C15L);
@@ -440,12 +481,23 @@ public final class LiveAggregator implements SessionSink
         {
             return true; // without an id every update is its own session, as Relay gives it a random one
         }
-        final int result = dedup.tryInsert(epochDay, fingerprint(u, keyHash, state));
+        final long f = fingerprint(u, keyHash, state);
+        if (overflowInUse && overflow.containsKey(new Overflowed(epochDay, f)))
+        {
+            return false;
+        }
+        final int result = dedup.tryInsert(epochDay, f);
         if (result == DedupSets.FULL)
         {
-            // The headroom check found room on this fingerprint's path; a concurrent insert took it since. Count it
-            // (an acknowledged crash is never dropped); a repeat of this very update could then count again.
-            foldFailures.increment();
+            // The headroom check found room on this fingerprint's path, but the batch's own earlier entries (or
+            // another thread's) took it since. Neither drop an acknowledged crash nor let a repeat count it again:
+            // remember it on the heap until the flusher has grown the day's set and moved it there.
+            overflowInUse = true;
+            overflowed.increment();
+            if (overflow.putIfAbsent(new Overflowed(epochDay, f), Boolean.TRUE) != null)
+            {
+                return false;
+            }
             table.usage().onExactlyOnce(slot, epochDay);
             return true;
         }
