@@ -274,10 +274,24 @@ public final class DedupSets implements AutoCloseable
      */
     public boolean canInsert(final long epochDay, final long fingerprint)
     {
+        return walk(epochDay, fingerprint) != WALK_FULL;
+    }
+
+    private static final int WALK_FOUND = 0;
+    private static final int WALK_EMPTY = 1;
+    private static final int WALK_FULL = 2;
+
+    /**
+     * Walks a fingerprint's path without writing: {@code WALK_FOUND} at the fingerprint, {@code WALK_EMPTY} at the
+     * first empty slot (the fingerprint cannot be further along: see the class comment), {@code WALK_FULL} past the
+     * path's end or for a day not prepared.
+     */
+    private int walk(final long epochDay, final long fingerprint)
+    {
         final Day day = days.get(slotOf(epochDay));
         if (day == null || day.epochDay != epochDay)
         {
-            return false;
+            return WALK_FULL;
         }
         for (final Segment s : day.segments)
         {
@@ -285,14 +299,18 @@ public final class DedupSets implements AutoCloseable
             for (int probe = 0; probe < PROBES_PER_SEGMENT; probe++)
             {
                 final long v = s.buffer.getLongVolatile(HEADER_BYTES + (index << 3));
-                if (v == fingerprint || v == 0)
+                if (v == fingerprint)
                 {
-                    return true;
+                    return WALK_FOUND;
+                }
+                if (v == 0)
+                {
+                    return WALK_EMPTY;
                 }
                 index = (index + 1) & s.mask;
             }
         }
-        return false;
+        return WALK_FULL;
     }
 
     /**
@@ -305,29 +323,7 @@ public final class DedupSets implements AutoCloseable
      */
     public boolean contains(final long epochDay, final long fingerprint)
     {
-        final Day day = days.get(slotOf(epochDay));
-        if (day == null || day.epochDay != epochDay)
-        {
-            return false;
-        }
-        for (final Segment s : day.segments)
-        {
-            int index = s.start(fingerprint);
-            for (int probe = 0; probe < PROBES_PER_SEGMENT; probe++)
-            {
-                final long v = s.buffer.getLongVolatile(HEADER_BYTES + (index << 3));
-                if (v == fingerprint)
-                {
-                    return true;
-                }
-                if (v == 0)
-                {
-                    return false; // F cannot be further along its path: see the class comment
-                }
-                index = (index + 1) & s.mask;
-            }
-        }
-        return false;
+        return walk(epochDay, fingerprint) == WALK_FOUND;
     }
 
     /**
