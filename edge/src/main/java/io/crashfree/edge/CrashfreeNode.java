@@ -10,6 +10,7 @@ import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.edge.registry.ReleaseSightings;
 import io.crashfree.releases.registry.ReleaseRegistry;
 import io.crashfree.releases.store.SqliteRegistryStore;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class CrashfreeNode implements AutoCloseable
     private final EdgeContext context;
     private final SqliteRegistryStore registryStore;
     private final ReleaseRegistry registry;
+    private final java.util.concurrent.ScheduledExecutorService sightings;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -61,6 +63,7 @@ public final class CrashfreeNode implements AutoCloseable
                 registryStore.file() + ": " + ex.getMessage(), ex);
         }
         this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation, registry);
+        this.sightings = aggregation == null ? null : startSightings(config, aggregation, registry, errors);
         this.server = new EdgeServer(context);
         context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
     }
@@ -133,6 +136,27 @@ public final class CrashfreeNode implements AutoCloseable
             throw new IllegalStateException("cannot open the releases registry in " + config.dataDir() + ": " +
                 ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The releases that sessions bring are recorded in the registry off the event loops, every few seconds, by one
+     * daemon thread reading the fold's name table ({@link ReleaseSightings}).
+     */
+    private static java.util.concurrent.ScheduledExecutorService startSightings(final NodeConfig config,
+        final Aggregation aggregation, final ReleaseRegistry registry, final ErrorLog errors)
+    {
+        final java.util.concurrent.ScheduledExecutorService executor =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
+            {
+                final Thread t = new Thread(r, "crashfree-release-sightings");
+                t.setDaemon(true);
+                t.setUncaughtExceptionHandler(errors::onUncaught);
+                return t;
+            });
+        executor.scheduleWithFixedDelay(new ReleaseSightings(registry, aggregation.view().names(), config,
+            config.registry().organization(), errors), ReleaseSightings.INTERVAL_MS, ReleaseSightings.INTERVAL_MS,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     /** The registry's database and git clones live in one subdirectory the aggregation side knows to leave alone. */
@@ -311,6 +335,18 @@ public final class CrashfreeNode implements AutoCloseable
     {
         server.close();
         context.close();
+        if (sightings != null)
+        {
+            sightings.shutdownNow();
+            try
+            {
+                sightings.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         registryStore.close();
         if (aggregation != null)
         {

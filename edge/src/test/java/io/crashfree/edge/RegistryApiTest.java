@@ -203,8 +203,10 @@ class RegistryApiTest
         assertEquals(200, http.exchange(RawHttp.request("POST", "/api/42/envelope/",
             new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
             envelope.getBytes(StandardCharsets.UTF_8))).status());
-        assertEquals(201, call("POST", ORG + "/releases/", WRITE_TOKEN,
-            "{\"version\":\"app@1.1\",\"projects\":[\"captures\",\"other\"]}").status());
+        // 201, or 208 when the node has already recorded the release its sessions brought (ReleaseSightings).
+        final int status = call("POST", ORG + "/releases/", WRITE_TOKEN,
+            "{\"version\":\"app@1.1\",\"projects\":[\"captures\",\"other\"]}").status();
+        assertTrue(status == 201 || status == 208, "status " + status);
         assertEquals(201, call("POST", ORG + "/releases/", WRITE_TOKEN,
             "{\"version\":\"app@1.2\",\"projects\":[\"captures\"]}").status());
 
@@ -223,6 +225,40 @@ class RegistryApiTest
             final boolean seen = release.get("version").asText().equals("app@1.1");
             assertEquals(seen, project(release, "captures").get("hasHealthData").asBoolean(), release.toString());
         }
+    }
+
+    @Test
+    void shouldListAReleaseFirstSeenInASessionAsTheSameReleaseALaterCreateFinds(@TempDir final Path aggregatingDir)
+        throws Exception
+    {
+        http.close();
+        node.close();
+        node = TestNodes.startAggregating(aggregatingDir, Map.of(
+            "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "org:read, project:releases"));
+        http = new RawHttp(node.port());
+        final String started = java.time.Instant.now().minusSeconds(600).truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS).toString();
+        final String envelope = "{}\n{\"type\":\"session\"}\n" + QueryApiTest.session("s1", "u1", started, true,
+            "ok", 0, "seen@2.0", "production") + "\n";
+        assertEquals(200, http.exchange(RawHttp.request("POST", "/api/42/envelope/",
+            new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
+            envelope.getBytes(StandardCharsets.UTF_8))).status());
+
+        // The registry learns of it off the event loop, within a few seconds.
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        JsonNode list;
+        do
+        {
+            Thread.sleep(200);
+            list = JSON.readTree(call("GET", ORG + "/releases/", WRITE_TOKEN, null).body());
+        }
+        while (list.size() == 0 && System.nanoTime() < deadline);
+        assertEquals(1, list.size(), list.toString());
+        assertEquals("seen@2.0", list.get(0).get("version").asText());
+        assertTrue(list.get(0).hasNonNull("firstEvent") && list.get(0).hasNonNull("lastEvent"), list.toString());
+        assertEquals("captures", list.get(0).get("projects").get(0).get("slug").asText(), list.toString());
+        assertEquals(208, call("POST", ORG + "/releases/", WRITE_TOKEN,
+            "{\"version\":\"seen@2.0\",\"projects\":[\"captures\"]}").status(), "the same release");
     }
 
     private static JsonNode project(final JsonNode release, final String slug)
