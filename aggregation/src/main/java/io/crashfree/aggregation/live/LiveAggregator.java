@@ -74,9 +74,6 @@ public final class LiveAggregator implements SessionSink
     private final java.util.concurrent.ConcurrentHashMap<Overflowed, Boolean> overflow =
         new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean overflowInUse;
-    private final LongAdder refusedProjectLive = new LongAdder();
-    private final LongAdder refusedProjectNames = new LongAdder();
-    private final LongAdder refusedProjectExactlyOnce = new LongAdder();
 
     /**
      * @param table             live table.
@@ -137,12 +134,10 @@ public final class LiveAggregator implements SessionSink
         }
         if (usage.overLimit(slot))
         {
-            refusedProjectLive.increment();
             return OVER_PROJECT_LIVE_SHARE;
         }
         if (exactlyOnceExhausted(batch, slot))
         {
-            refusedProjectExactlyOnce.increment();
             return OVER_PROJECT_EXACTLY_ONCE;
         }
         NameCache cache = (NameCache)batch.sinkState();
@@ -228,15 +223,29 @@ public final class LiveAggregator implements SessionSink
     private int registerNames(final long project, final SessionAttributes attrs, final long nowMs,
         final NameCache cache)
     {
-        final long release = NameTable.hash(attrs.release());
-        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
-        attrs.nameHashes(release, environment);
+        hashNames(attrs);
+        final long release = attrs.releaseHash();
+        final long environment = attrs.environmentHash();
         int r = register(project, NameTable.KIND_RELEASE, release, attrs.release(), nowMs, cache);
         if (r == FOLDED && environment != 0)
         {
             r = register(project, NameTable.KIND_ENVIRONMENT, environment, attrs.environment(), nowMs, cache);
         }
         return r;
+    }
+
+    /**
+     * Hashes a record's release and environment names once per record: the first check that needs them (the
+     * exactly-once room check, or the registration) keeps them in the attributes flyweight, which is cleared for
+     * every record the decoder fills (a release hash is never 0).
+     */
+    private static void hashNames(final SessionAttributes attrs)
+    {
+        if (attrs.releaseHash() == 0)
+        {
+            attrs.nameHashes(NameTable.hash(attrs.release()),
+                attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0);
+        }
     }
 
     private void signalPressure()
@@ -520,10 +529,9 @@ public final class LiveAggregator implements SessionSink
             return true;
         }
         final SessionAttributes attrs = u.attributes();
-        final long release = NameTable.hash(attrs.release());
-        final long environment = attrs.environment().isPresent() ? NameTable.hash(attrs.environment()) : 0;
+        hashNames(attrs);
         final long bucketSec = Math.floorDiv(u.startedMs(), bucketWidthMs) * bucketWidthMs / 1000;
-        final long keyHash = LiveTable.mix(project, release, environment, bucketSec);
+        final long keyHash = LiveTable.mix(project, attrs.releaseHash(), attrs.environmentHash(), bucketSec);
         if (!dedup.canInsert(epochDay, fingerprint(u, keyHash, STATE_ERRORED)))
         {
             return false;
@@ -600,8 +608,7 @@ public final class LiveAggregator implements SessionSink
             final NameTable.Registration r = names.register(project, kind, hash, name, nowMs);
             if (r == NameTable.Registration.PROJECT_LIMIT)
             {
-                refusedProjectNames.increment();
-                return OVER_PROJECT_NAMES;
+                    return OVER_PROJECT_NAMES;
             }
             if (r == NameTable.Registration.FULL)
             {
@@ -683,24 +690,6 @@ public final class LiveAggregator implements SessionSink
     public long refusedNamesFull()
     {
         return refusedNamesFull.sum();
-    }
-
-    /** @return batches refused because their project held its share of the live memory. */
-    public long refusedProjectLive()
-    {
-        return refusedProjectLive.sum();
-    }
-
-    /** @return batches refused because their project held its limit of names. */
-    public long refusedProjectNames()
-    {
-        return refusedProjectNames.sum();
-    }
-
-    /** @return batches refused because their project used its exactly-once entries for the day. */
-    public long refusedProjectExactlyOnce()
-    {
-        return refusedProjectExactlyOnce.sum();
     }
 
     /** @return folds that lost a part to a capacity race (should stay 0; see the headroom check). */
