@@ -1,5 +1,9 @@
 package io.crashfree.aggregation;
 
+import io.crashfree.aggregation.live.BlockArena;
+import io.crashfree.aggregation.live.LiveTableDescriptor;
+import io.crashfree.aggregation.sketch.HllSketches;
+
 import java.nio.file.Path;
 
 /**
@@ -44,12 +48,12 @@ public record AggregationSettings(
     public static final int COARSE_WIDTH_SEC = 3600;
 
     /** Bytes of one live record. */
-    public static final long RECORD_BYTES = 512;
+    public static final long RECORD_BYTES = LiveTableDescriptor.RECORD_BYTES;
     /** Bytes of one dense sketch block. */
-    public static final long BLOCK_BYTES = 1 << 15;
+    public static final long BLOCK_BYTES = HllSketches.K;
 
     /** Bytes of one coupon-set block. */
-    public static final long SET_BLOCK_BYTES = 2048;
+    public static final long SET_BLOCK_BYTES = BlockArena.SET_BLOCK_BYTES;
 
     /** @return the live side's memory budget: records, coupon-set blocks and dense blocks, bytes. */
     public long liveBudgetBytes()

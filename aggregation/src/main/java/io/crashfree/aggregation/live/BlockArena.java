@@ -389,25 +389,6 @@ public final class BlockArena implements AutoCloseable
         buffer.getBytes(blockOffset(block), dst, 0, HllSketches.K);
     }
 
-    /**
-     * Raises every register of {@code dst} to at least the block's (a union into a scratch array).
-     *
-     * @param block the block.
-     * @param dst   {@link HllSketches#K} bytes.
-     */
-    public void maxInto(final int block, final byte[] dst)
-    {
-        final int base = blockOffset(block);
-        for (int i = 0; i < HllSketches.K; i++)
-        {
-            final byte v = buffer.getByte(base + i);
-            if (v > dst[i])
-            {
-                dst[i] = v;
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- coupon-set blocks
 
     /**

@@ -102,17 +102,6 @@ public final class LiveUsage
     }
 
     /**
-     * @param slot     a project's slot.
-     * @param epochDay a day.
-     * @return exactly-once entries the project took for that day since start.
-     */
-    public long exactlyOnce(final int slot, final long epochDay)
-    {
-        final int i = slot * DAYS + (int)(epochDay & (DAYS - 1));
-        return exactlyOnceDay.get(i) == epochDay ? exactlyOnce.get(i) : 0;
-    }
-
-    /**
      * @param project a project id.
      * @return its slot (0 for a project not configured).
      */
@@ -163,18 +152,6 @@ public final class LiveUsage
     public long limitBytes(final int slot)
     {
         return limitBytes[slot];
-    }
-
-    /** @return records the slot holds. */
-    public long records(final int slot)
-    {
-        return records.get(slot);
-    }
-
-    /** @return bytes of sketch blocks (coupon sets and dense registers) the slot holds. */
-    public long sketchBytes(final int slot)
-    {
-        return sketchBytes.get(slot);
     }
 
     /**
