@@ -47,23 +47,7 @@ public final class FlushPauseBenchmark
      */
     public static void main(final String[] args) throws Exception
     {
-        final OneShotOptions options;
-        try
-        {
-            options = OneShotOptions.parse("flush", args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final OneShotOptions options = OneShotOptions.parseOrExit("flush", args);
         final int releases = options.quick() ? QUICK_RELEASES : RELEASES;
         final int minutes = options.quick() ? QUICK_MINUTES : MINUTES;
         final OneShotResult result = new OneShotResult(FlushPauseBenchmark.class.getSimpleName());

@@ -18,6 +18,33 @@ public record OneShotOptions(boolean quick, Path result)
         "  --result FILE   also write the figures as key=value lines (the report driver reads them)");
 
     /**
+     * For a benchmark's {@code main}: parses, or prints the usage and exits 0 ({@code --help}) or prints the problem
+     * and exits 2.
+     *
+     * @param name the benchmark, for messages.
+     * @param args its command line.
+     * @return the options.
+     */
+    public static OneShotOptions parseOrExit(final String name, final String... args)
+    {
+        try
+        {
+            return parse(name, args);
+        }
+        catch (final HelpRequested help)
+        {
+            System.out.println(help.getMessage());
+            System.exit(0);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println(ex.getMessage());
+            System.exit(2);
+        }
+        throw new IllegalStateException("unreachable: System.exit returned");
+    }
+
+    /**
      * @param name the benchmark, for messages.
      * @param args its command line.
      * @return the options.

@@ -56,24 +56,8 @@ public final class QueryUnderLoadBenchmark
     public static void main(final String[] args) throws Exception
     {
         final boolean cache = !java.util.Arrays.asList(args).contains("--no-cache");
-        final OneShotOptions options;
-        try
-        {
-            options = OneShotOptions.parse("query under load",
+        final OneShotOptions options = OneShotOptions.parseOrExit("query under load",
                 java.util.Arrays.stream(args).filter(a -> !a.equals("--no-cache")).toArray(String[]::new));
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-            return;
-        }
         System.out.println("sessions query cache: " + (cache ? "on (default)" : "off"));
         final boolean quick = options.quick();
         final String maxSeconds = quick ? "1.5" : "8";

@@ -131,23 +131,7 @@ public final class SketchOptionsBenchmark
      */
     public static void main(final String[] args) throws IOException
     {
-        final OneShotOptions options;
-        try
-        {
-            options = OneShotOptions.parse("sketch-options", args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final OneShotOptions options = OneShotOptions.parseOrExit("sketch-options", args);
         final boolean quick = options.quick();
         final OneShotResult result = new OneShotResult(SketchOptionsBenchmark.class.getSimpleName());
         final Path dir = Files.createTempDirectory("crashfree-sketch-options");

@@ -360,7 +360,8 @@ public final class SoakBenchmark
         jvm.add("-XX:+UseZGC");
         // An explicit heap, as a deployment sets one: without it the JVM may take a quarter of the machine and the
         // node's RSS grows with garbage the collector has no reason to reclaim early (CRASHFREE_SOAK_NODE_HEAP).
-        jvm.add("-Xmx" + System.getenv().getOrDefault("CRASHFREE_SOAK_NODE_HEAP", NODE_HEAP));
+        final String heap = System.getenv().getOrDefault("CRASHFREE_SOAK_NODE_HEAP", NODE_HEAP);
+        jvm.add("-Xmx" + heap);
         final List<String> main = new ArrayList<>(List.of("-jar", options.nodeJar().toAbsolutePath().toString(),
             "--config", options.config().toAbsolutePath().toString()));
         for (final Map.Entry<String, String> e : overrides.entrySet())
@@ -368,8 +369,8 @@ public final class SoakBenchmark
             main.add("--set");
             main.add(e.getKey() + "=" + e.getValue());
         }
-        return ChildJvm.start("node", "Crashfree node, child JVM with ZGC, -Xmx" +
-            System.getenv().getOrDefault("CRASHFREE_SOAK_NODE_HEAP", NODE_HEAP) + " and the node's JVM flags, the default " +
+        return ChildJvm.start("node", "Crashfree node, child JVM with ZGC, -Xmx" + heap +
+            " and the node's JVM flags, the default " +
             "configuration of " + options.config() + " plus " + options.projects() + " projects, data in " + dataDir,
             jvm, main, Path.of("").toAbsolutePath());
     }
