@@ -42,7 +42,17 @@ final class ChildNode implements AutoCloseable
     static ChildNode start(final Path workDir, final Path dataDir, final Map<String, String> settings)
         throws IOException, InterruptedException
     {
-        final int port = freePort();
+        return start(workDir, dataDir, freePort(), settings);
+    }
+
+    /**
+     * Starts a node on a given port (a restart on the same port and files) and waits until it listens.
+     *
+     * @return the running child.
+     */
+    static ChildNode start(final Path workDir, final Path dataDir, final int port, final Map<String, String> settings)
+        throws IOException, InterruptedException
+    {
         final Process process = launch(workDir, dataDir, port, settings);
         final List<String> output = new CopyOnWriteArrayList<>();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -138,7 +148,7 @@ final class ChildNode implements AutoCloseable
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    private static int freePort() throws IOException
+    static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
         {
@@ -164,17 +174,38 @@ final class ChildNode implements AutoCloseable
         return output;
     }
 
-    /** {@code kill -9}: no shutdown hook, no flush; the OS releases its files and locks. */
-    void kill()
+    /**
+     * {@code kill -9}: no shutdown hook, no flush; the OS releases its files and locks.
+     *
+     * @return whether it was gone within 20 s.
+     */
+    boolean kill()
     {
         process.destroyForcibly();
+        return awaitExit(20);
+    }
+
+    /**
+     * SIGTERM: the node's graceful stop (flush, close files, exit 0).
+     *
+     * @return its exit code, or -1 when it was still running after 30 s.
+     */
+    int stop()
+    {
+        process.destroy();
+        return awaitExit(30) ? process.exitValue() : -1;
+    }
+
+    private boolean awaitExit(final int seconds)
+    {
         try
         {
-            process.waitFor(20, TimeUnit.SECONDS);
+            return process.waitFor(seconds, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

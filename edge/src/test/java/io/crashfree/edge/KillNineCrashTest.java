@@ -8,12 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,10 +60,10 @@ class KillNineCrashTest
     private void killNineUnderLoad(final Map<String, String> settings, final int releases) throws Exception
     {
         final Path dataDir = dir.resolve("data");
-        final int port = freePort();
+        final int port = ChildNode.freePort();
         final long now = System.currentTimeMillis();
 
-        final Process first = startChild(dataDir, port, settings);
+        final ChildNode first = ChildNode.start(dir, dataDir, port, settings);
         final AtomicLong sentInit = new AtomicLong();
         final AtomicLong ackedInit = new AtomicLong();
         final AtomicLong ackedCrashed = new AtomicLong();
@@ -95,8 +90,7 @@ class KillNineCrashTest
             }
             assertTrue(early > 0, "the kill lands while records are being flushed early");
         }
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        assertTrue(first.waitFor(20, TimeUnit.SECONDS));
+        assertTrue(first.kill()); // SIGKILL: no shutdown hook, no flush
         stop.set(true);
         for (final Thread thread : threads)
         {
@@ -104,14 +98,13 @@ class KillNineCrashTest
         }
 
         // Restart on the same files: recovery must succeed and the node serve again.
-        final Process second = startChild(dataDir, port, settings);
+        final ChildNode second = ChildNode.start(dir, dataDir, port, settings);
         try (RawHttp http = new RawHttp(port))
         {
             assertEquals(200, http.exchange(RawHttp.request("GET", "/health", new String[0], null)).status());
         }
-        second.destroy(); // SIGTERM: graceful stop flushes the live table into the store
-        assertTrue(second.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, second.exitValue(), "SIGTERM is a graceful stop");
+        // SIGTERM: graceful stop flushes the live table into the store
+        assertEquals(0, second.stop(), "SIGTERM is a graceful stop");
 
         final NodeConfig config = TestNodes.config(dataDir, settings);
         try (Aggregation aggregation = Aggregation.openManual(config.aggregation(), System::currentTimeMillis))
@@ -204,72 +197,6 @@ class KillNineCrashTest
             "\"attrs\":{\"release\":\"" + release + "\",\"environment\":\"production\"}}";
     }
 
-    private Process startChild(final Path dataDir, final int port, final Map<String, String> settings)
-        throws Exception
-    {
-        final Path config = dir.resolve("node.properties");
-        final StringBuilder props = new StringBuilder();
-        TestNodes.config(dataDir, settings); // validates the settings below
-        props.append("edge.http.host=127.0.0.1\nedge.http.port=").append(port).append('\n')
-            .append("node.data.dir=").append(dataDir).append('\n')
-            .append("project.42.keys=").append(TestNodes.KEY_42).append('\n')
-            .append("project.7.keys=").append(TestNodes.KEY_7).append('\n');
-        settings.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
-        Files.writeString(config, props.toString());
-
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String flag : System.getProperty("crashfree.jvm.flags", "").split(" "))
-        {
-            if (!flag.isBlank())
-            {
-                command.add(flag);
-            }
-        }
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashfreeMain.class.getName());
-        command.add("--config");
-        command.add(config.toString());
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        final StringBuilder seen = new StringBuilder();
-        while ((line = out.readLine()) != null)
-        {
-            seen.append(line).append('\n');
-            if (line.contains("listening on"))
-            {
-                final Thread drain = new Thread(() ->
-                {
-                    try
-                    {
-                        while (out.readLine() != null)
-                        {
-                            // keep the child's output pipe from filling up
-                        }
-                    }
-                    catch (final IOException ignored)
-                    {
-                        // the child is gone
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return process;
-            }
-            if (System.nanoTime() > deadline)
-            {
-                break;
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the child node did not start:\n" + seen);
-    }
-
     private static long earlyFlushes(final int port) throws IOException
     {
         try (RawHttp http = new RawHttp(port))
@@ -284,14 +211,6 @@ class KillNineCrashTest
                 }
             }
             return n;
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
     }
 }

@@ -244,10 +244,16 @@ class LiveCapacityTest
 
     private static JsonNode get(final CrashfreeNode node, final String path) throws Exception
     {
+        return get(node, TOKEN, path);
+    }
+
+    /** A read API answer that must be {@code 200}, as JSON. */
+    static JsonNode get(final CrashfreeNode node, final String token, final String path) throws Exception
+    {
         try (RawHttp http = new RawHttp(node.port()))
         {
             final RawHttp.Response r = http.exchange(RawHttp.request("GET", path,
-                new String[] { "Authorization: Bearer " + TOKEN }, null));
+                new String[] { "Authorization: Bearer " + token }, null));
             assertEquals(200, r.status(), path + ": " + r.body());
             return JSON.readTree(r.body());
         }

@@ -1,7 +1,6 @@
 package io.crashfree.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class ProjectIsolationTest
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "isolation-test-token-0123456789";
 
     @TempDir
@@ -243,12 +241,6 @@ class ProjectIsolationTest
 
     private static JsonNode get(final CrashfreeNode node, final String path) throws Exception
     {
-        try (RawHttp http = new RawHttp(node.port()))
-        {
-            final RawHttp.Response r = http.exchange(RawHttp.request("GET", path,
-                new String[] { "Authorization: Bearer " + TOKEN }, null));
-            assertEquals(200, r.status(), path + ": " + r.body());
-            return JSON.readTree(r.body());
-        }
+        return LiveCapacityTest.get(node, TOKEN, path);
     }
 }

@@ -191,18 +191,12 @@ class RegistryApiTest
     @Test
     void shouldMergeTheHealthIndexIntoTheRegistrysReleases(@TempDir final Path aggregatingDir) throws Exception
     {
-        http.close();
-        node.close();
-        node = TestNodes.startAggregating(aggregatingDir, Map.of(
-            "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "org:read, project:releases"));
-        http = new RawHttp(node.port());
+        restartAggregating(aggregatingDir);
         final String started = java.time.Instant.now().minusSeconds(600).truncatedTo(
             java.time.temporal.ChronoUnit.SECONDS).toString();
         final String envelope = "{}\n{\"type\":\"session\"}\n" + QueryApiTest.session("s1", "u1", started, true,
             "crashed", 1, "app@1.1", "production") + "\n";
-        assertEquals(200, http.exchange(RawHttp.request("POST", "/api/42/envelope/",
-            new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
-            envelope.getBytes(StandardCharsets.UTF_8))).status());
+        assertEquals(200, sendSession(envelope));
         // 201, or 208 when the node has already recorded the release its sessions brought (ReleaseSightings).
         final int status = call("POST", ORG + "/releases/", WRITE_TOKEN,
             "{\"version\":\"app@1.1\",\"projects\":[\"captures\",\"other\"]}").status();
@@ -231,18 +225,12 @@ class RegistryApiTest
     void shouldListAReleaseFirstSeenInASessionAsTheSameReleaseALaterCreateFinds(@TempDir final Path aggregatingDir)
         throws Exception
     {
-        http.close();
-        node.close();
-        node = TestNodes.startAggregating(aggregatingDir, Map.of(
-            "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "org:read, project:releases"));
-        http = new RawHttp(node.port());
+        restartAggregating(aggregatingDir);
         final String started = java.time.Instant.now().minusSeconds(600).truncatedTo(
             java.time.temporal.ChronoUnit.SECONDS).toString();
         final String envelope = "{}\n{\"type\":\"session\"}\n" + QueryApiTest.session("s1", "u1", started, true,
             "ok", 0, "seen@2.0", "production") + "\n";
-        assertEquals(200, http.exchange(RawHttp.request("POST", "/api/42/envelope/",
-            new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
-            envelope.getBytes(StandardCharsets.UTF_8))).status());
+        assertEquals(200, sendSession(envelope));
 
         // The registry learns of it off the event loop, within a few seconds.
         final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -259,6 +247,23 @@ class RegistryApiTest
         assertEquals("captures", list.get(0).get("projects").get(0).get("slug").asText(), list.toString());
         assertEquals(208, call("POST", ORG + "/releases/", WRITE_TOKEN,
             "{\"version\":\"seen@2.0\",\"projects\":[\"captures\"]}").status(), "the same release");
+    }
+
+    /** Replaces the node with one that aggregates sessions (and has only the write token). */
+    private void restartAggregating(final Path aggregatingDir) throws Exception
+    {
+        http.close();
+        node.close();
+        node = TestNodes.startAggregating(aggregatingDir, Map.of(
+            "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "org:read, project:releases"));
+        http = new RawHttp(node.port());
+    }
+
+    private int sendSession(final String envelope) throws IOException
+    {
+        return http.exchange(RawHttp.request("POST", "/api/42/envelope/",
+            new String[] { "X-Sentry-Auth: Sentry sentry_key=" + TestNodes.KEY_42 },
+            envelope.getBytes(StandardCharsets.UTF_8))).status();
     }
 
     private static JsonNode project(final JsonNode release, final String slug)
