@@ -594,6 +594,7 @@ public final class ReleaseRegistry
                 return resolved.asFailure();
             }
             ReleaseSql.replaceCommits(c, orgId, current.id(), resolved.value());
+            IssueSql.resolveByCommits(c, orgId, current.id());
         }
         else if (input.commits() != null)
         {
@@ -603,6 +604,7 @@ public final class ReleaseRegistry
                 return checked.asFailure();
             }
             ReleaseSql.replaceCommits(c, orgId, current.id(), checked.value());
+            IssueSql.resolveByCommits(c, orgId, current.id());
         }
         return RegistryResult.of(Outcome.OK, ReleaseSql.load(c, current));
     }

@@ -47,7 +47,7 @@ final class ReleaseSql
 
     private static final String RELEASE_COLUMNS = "r.id, r.version, r.date_created_ms, r.date_started_ms,"
             + " r.date_released_ms, r.first_event_ms, r.last_event_ms, r.url, r.ref, r.status, r.owner";
-    private static final String ORDER_KEY = "COALESCE(r.date_released_ms, r.date_created_ms)";
+    static final String ORDER_KEY = "COALESCE(r.date_released_ms, r.date_created_ms)";
 
     private ReleaseSql()
     {
@@ -155,6 +155,12 @@ final class ReleaseSql
     {
         update(c, "DELETE FROM deploys WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_environments WHERE release_id = ?", releaseId);
+        update(c, "DELETE FROM issue_releases WHERE release_id = ?", releaseId);
+        for (String column : List.of("first_release_id", "last_release_id", "resolved_in_release_id",
+                "regressed_in_release_id"))
+        {
+            update(c, "UPDATE issues SET " + column + " = NULL WHERE " + column + " = ?", releaseId);
+        }
         update(c, "DELETE FROM release_commits WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_projects WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM releases WHERE id = ?", releaseId);
@@ -550,13 +556,13 @@ final class ReleaseSql
         return releases;
     }
 
-    private static Long nullableLong(ResultSet rows, int column) throws SQLException
+    static Long nullableLong(ResultSet rows, int column) throws SQLException
     {
         long value = rows.getLong(column);
         return rows.wasNull() ? null : value;
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException
+    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException
     {
         PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
         for (int i = 0; i < args.length; i++)
@@ -574,6 +580,10 @@ final class ReleaseSql
             {
                 s.setInt(i + 1, n);
             }
+            else if (arg instanceof byte[] bytes)
+            {
+                s.setBytes(i + 1, bytes);
+            }
             else
             {
                 s.setString(i + 1, arg.toString());
@@ -582,7 +592,7 @@ final class ReleaseSql
         return s;
     }
 
-    private static long queryId(Connection c, String sql, Object... args) throws SQLException
+    static long queryId(Connection c, String sql, Object... args) throws SQLException
     {
         try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery())
         {
@@ -599,7 +609,7 @@ final class ReleaseSql
         }
     }
 
-    private static void update(Connection c, String sql, Object... args) throws SQLException
+    static void update(Connection c, String sql, Object... args) throws SQLException
     {
         try (PreparedStatement s = prepare(c, sql, args))
         {
@@ -607,7 +617,7 @@ final class ReleaseSql
         }
     }
 
-    private static long insert(Connection c, String sql, Object... args) throws SQLException
+    static long insert(Connection c, String sql, Object... args) throws SQLException
     {
         try (PreparedStatement s = prepare(c, sql, args))
         {

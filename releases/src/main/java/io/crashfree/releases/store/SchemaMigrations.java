@@ -55,7 +55,24 @@ public final class SchemaMigrations
                     "CREATE TABLE release_environments (release_id BIGINT NOT NULL REFERENCES releases(id)"
                             + " ON DELETE CASCADE, project_id BIGINT NOT NULL REFERENCES projects(id),"
                             + " environment VARCHAR(64) NOT NULL, adopted_ms BIGINT, unadopted_ms BIGINT,"
-                            + " PRIMARY KEY (release_id, project_id, environment))")));
+                            + " PRIMARY KEY (release_id, project_id, environment))")),
+            new Migration(3, "issues grouped from error events, per release; event ids seen", List.of(
+                    "CREATE TABLE issues (id INTEGER PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES projects(id),"
+                            + " short_number BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, title TEXT NOT NULL,"
+                            + " culprit TEXT, level VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL,"
+                            + " first_seen_ms BIGINT NOT NULL, last_seen_ms BIGINT NOT NULL, events BIGINT NOT NULL,"
+                            + " users_sketch BYTEA, first_release_id BIGINT, last_release_id BIGINT,"
+                            + " resolved_in_release_id BIGINT, resolved_by_commit_id BIGINT,"
+                            + " regressed_in_release_id BIGINT, in_app_files TEXT,"
+                            + " UNIQUE (project_id, hash), UNIQUE (project_id, short_number))",
+                    "CREATE TABLE issue_releases (issue_id BIGINT NOT NULL REFERENCES issues(id),"
+                            + " release_id BIGINT NOT NULL REFERENCES releases(id) ON DELETE CASCADE,"
+                            + " first_seen_ms BIGINT NOT NULL, last_seen_ms BIGINT NOT NULL, events BIGINT NOT NULL,"
+                            + " users_sketch BYTEA, PRIMARY KEY (issue_id, release_id))",
+                    "CREATE INDEX issue_releases_by_release ON issue_releases (release_id)",
+                    "CREATE TABLE issue_events (project_id BIGINT NOT NULL, event_id VARCHAR(64) NOT NULL,"
+                            + " seen_ms BIGINT NOT NULL, PRIMARY KEY (project_id, event_id))",
+                    "CREATE INDEX issue_events_by_time ON issue_events (seen_ms)")));
 
     private SchemaMigrations()
     {

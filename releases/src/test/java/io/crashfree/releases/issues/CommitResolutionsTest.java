@@ -1,4 +1,4 @@
-package io.crashfree.errors.resolve;
+package io.crashfree.releases.issues;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,2 @@
+/** Issues per release: rules on commit messages that resolve issues. */
+package io.crashfree.releases.issues;
