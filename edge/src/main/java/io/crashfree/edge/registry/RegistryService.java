@@ -10,6 +10,7 @@ import io.crashfree.edge.query.QueryService;
 import io.crashfree.releases.auth.Access;
 import io.crashfree.releases.auth.Scope;
 import io.crashfree.releases.auth.TokenAuthorizer;
+import io.crashfree.releases.json.IssueJsonWriter;
 import io.crashfree.releases.json.ReleaseJsonReader;
 import io.crashfree.releases.json.ReleaseJsonWriter;
 import io.crashfree.releases.model.ProjectRef;
@@ -40,6 +41,8 @@ import java.util.function.Function;
  *   GET|PUT|DELETE  …/releases/{version}/                          (GET with its health)
  *   GET    …/releases/{version}/commits/ | commitfiles/ | previous-with-commits/
  *   GET|POST …/releases/{version}/deploys/
+ *   GET    /api/0/projects/{org}/{project}/issues/?query=           a project's issues, paged
+ *   GET    /api/0/organizations/{org}/issues/{id or short id}/      one issue, per release, suspect commits
  * </pre>
  * Runs on the query threads. Thread-safe: the registry serializes its transactions.
  */
@@ -50,6 +53,7 @@ public final class RegistryService
     private final ReleaseRegistry registry;
     private final TokenAuthorizer authorizer;
     private final ReleaseList releases;
+    private final List<ProjectConfig> projects;
     private final java.util.Set<String> ingestKeys;
     private final String configuredAt;
 
@@ -71,6 +75,7 @@ public final class RegistryService
         this.registry = registry;
         this.authorizer = authorizer.withReadTokens(queryTokens);
         this.releases = new ReleaseList(registry, health, projects);
+        this.projects = List.copyOf(projects);
     }
 
     /**
@@ -159,6 +164,14 @@ public final class RegistryService
             {
                 return method.equals("GET") ? repositories(org) : notAllowed(method, path);
             }
+            if (n == 6 && parts[4].equals("issues"))
+            {
+                return method.equals("GET") ? issue(org, parts[5]) : notAllowed(method, path);
+            }
+        }
+        else if (parts[2].equals("projects") && n == 6 && parts[5].equals("issues"))
+        {
+            return method.equals("GET") ? issues(parts[3], parts[4], path, params) : notAllowed(method, path);
         }
         else if (parts[2].equals("projects") && n >= 6)
         {
@@ -239,6 +252,51 @@ public final class RegistryService
         user.put("username", "crashfree");
         user.put("email", "crashfree@localhost");
         return ok(200, json);
+    }
+
+    /** A project's issues ({@code query}: Sentry's search terms), paged like the release list. */
+    private QueryService.Response issues(final String org, final String project, final String path,
+        final Map<String, List<String>> params) throws SQLException
+    {
+        final String query = params.getOrDefault("query", List.of("")).get(0);
+        final RegistryResult<List<io.crashfree.releases.model.Issue>> found = registry.issues().issues(org, project,
+            query);
+        if (!found.isSuccess())
+        {
+            return failure(found);
+        }
+        final ReleaseList.Page page;
+        try
+        {
+            page = ReleaseList.Page.of(params, found.value().size());
+        }
+        catch (final io.crashfree.aggregation.query.QueryException ex)
+        {
+            return error(400, ex.getMessage());
+        }
+        final ArrayNode json = IssueJsonWriter.issues(found.value().subList(page.from(), page.to()),
+            projectId(project));
+        return new QueryService.Response(200, new String(ReleaseJsonWriter.toBytes(json), StandardCharsets.UTF_8),
+            page.link(path, params));
+    }
+
+    /** One issue (by id or short id) with its events per release, suspect commits and suggested assignee. */
+    private QueryService.Response issue(final String org, final String id) throws SQLException
+    {
+        final RegistryResult<io.crashfree.releases.model.IssueDetails> found = registry.issues().issue(org, id);
+        return answer(found, details -> IssueJsonWriter.details(details, projectId(details.issue().project())));
+    }
+
+    private Long projectId(final String slug)
+    {
+        for (final ProjectConfig p : projects)
+        {
+            if (p.name().equals(slug))
+            {
+                return p.id();
+            }
+        }
+        return null;
     }
 
     private QueryService.Response projects(final String org) throws SQLException

@@ -177,11 +177,10 @@ final class ReleaseList
         }
         rows.sort(comparator(request));
 
-        final int from = Math.min(rows.size(), request.page * request.perPage);
-        final int to = Math.min(rows.size(), from + request.perPage);
-        final List<Row> page = rows.subList(from, to);
+        final Page paging = new Page(request.perPage, request.page, rows.size());
+        final List<Row> page = rows.subList(paging.from(), paging.to());
         final ArrayNode json = write(org, page, request, nowMs);
-        final String link = link(path, params, request, from > 0, to < rows.size());
+        final String link = paging.link(path, params);
         return new QueryService.Response(200, new String(ReleaseJsonWriter.toBytes(json), StandardCharsets.UTF_8),
             link);
     }
@@ -393,6 +392,7 @@ final class ReleaseList
         }
         final Map<String, List<AdoptionStage>> adoption = request.adoptionStages ?
             registry.adoption(org, registered).value() : Map.of();
+        final Map<String, Map<String, Long>> newIssues = registry.issues().newIssues(org, registered);
 
         final ArrayNode json = JSON.arrayNode();
         for (final Row row : page)
@@ -400,6 +400,7 @@ final class ReleaseList
             final Release release = loaded.get(row.summary.version());
             final ObjectNode o = release != null ? ReleaseJsonWriter.release(release) : seenOnly(row);
             projects(o, row, request);
+            newGroups(o, newIssues.getOrDefault(row.summary.version(), Map.of()));
             if (request.adoptionStages)
             {
                 adoptionStages(o, adoption.getOrDefault(row.summary.version(), List.of()), request);
@@ -407,6 +408,19 @@ final class ReleaseList
             json.add(o);
         }
         return json;
+    }
+
+    /** Sentry's {@code newGroups}: issues first seen in the release, in all and per project. */
+    private static void newGroups(final ObjectNode o, final Map<String, Long> perProject)
+    {
+        long total = 0;
+        for (final JsonNode p : o.path("projects"))
+        {
+            final long n = perProject.getOrDefault(p.path("slug").asText(), 0L);
+            ((ObjectNode)p).put("newGroups", n);
+            total += n;
+        }
+        o.put("newGroups", total);
     }
 
     /** A release known only from sessions so far: what the health index knows of it. */
@@ -582,19 +596,6 @@ final class ReleaseList
 
     // ---------------------------------------------------------------- paging
 
-    /**
-     * Sentry's {@code Link} header: a previous and a next cursor, each saying whether it has results; the URL keeps
-     * every other parameter of the request.
-     */
-    private static String link(final String path, final Map<String, List<String>> params, final Request request,
-        final boolean hasPrevious, final boolean hasNext)
-    {
-        final String previous = request.perPage + ":" + Math.max(0, request.page - 1) + ":1";
-        final String next = request.perPage + ":" + (request.page + 1) + ":0";
-        return linkPart(path, params, previous, "previous", hasPrevious) + ", " +
-            linkPart(path, params, next, "next", hasNext);
-    }
-
     private static String linkPart(final String path, final Map<String, List<String>> params, final String cursor,
         final String rel, final boolean results)
     {
@@ -611,6 +612,51 @@ final class ReleaseList
         }
         uri.addParam("cursor", cursor);
         return "<" + uri + ">; rel=\"" + rel + "\"; results=\"" + results + "\"; cursor=\"" + cursor + "\"";
+    }
+
+    /**
+     * One page of a list: Sentry's offset cursor ({@code per_page:page:is_prev}) and its {@code Link} header.
+     *
+     * @param perPage the page size.
+     * @param page    the page, from 0.
+     * @param total   the list's length.
+     */
+    record Page(int perPage, int page, int total)
+    {
+        /**
+         * @param params the request's {@code per_page} and {@code cursor}.
+         * @param total  the list's length.
+         * @return the page asked for.
+         * @throws QueryException naming a bad parameter.
+         */
+        static Page of(final Map<String, List<String>> params, final int total)
+        {
+            final String cursor = Request.first(params, "cursor", "");
+            return new Page(Request.integer(params, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE),
+                cursor.isEmpty() ? 0 : Request.pageOf(cursor), total);
+        }
+
+        int from()
+        {
+            return (int)Math.min(total, (long)page * perPage);
+        }
+
+        int to()
+        {
+            return Math.min(total, from() + perPage);
+        }
+
+        /**
+         * Sentry's {@code Link} header: a previous and a next cursor, each saying whether it has results; the URL
+         * keeps every other parameter of the request.
+         */
+        String link(final String path, final Map<String, List<String>> params)
+        {
+            final String previous = perPage + ":" + Math.max(0, page - 1) + ":1";
+            final String next = perPage + ":" + (page + 1) + ":0";
+            return linkPart(path, params, previous, "previous", from() > 0) + ", " +
+                linkPart(path, params, next, "next", to() < total);
+        }
     }
 
     // ---------------------------------------------------------------- parameters

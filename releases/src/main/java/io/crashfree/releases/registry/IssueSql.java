@@ -319,14 +319,24 @@ final class IssueSql
         return suspects;
     }
 
-    /** New issues per release (first seen in it), for {@code newGroups}. */
-    static Map<String, Long> newIssues(Connection c, long orgId, List<String> versions) throws SQLException
+    /** New issues per release (first seen in it) and project, for {@code newGroups}. */
+    static Map<String, Map<String, Long>> newIssues(Connection c, long orgId, List<String> versions)
+        throws SQLException
     {
-        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         for (String version : versions)
         {
-            counts.put(version, ReleaseSql.count(c, "SELECT COUNT(*) FROM issues i JOIN releases r"
-                + " ON r.id = i.first_release_id WHERE r.organization_id = ? AND r.version = ?", orgId, version));
+            try (PreparedStatement s = prepare(c, "SELECT p.slug, COUNT(*) FROM issues i JOIN releases r"
+                + " ON r.id = i.first_release_id JOIN projects p ON p.id = i.project_id"
+                + " WHERE r.organization_id = ? AND r.version = ? GROUP BY p.slug", orgId, version);
+                 ResultSet rows = s.executeQuery())
+            {
+                while (rows.next())
+                {
+                    counts.computeIfAbsent(version, v -> new LinkedHashMap<>()).put(rows.getString(1),
+                        rows.getLong(2));
+                }
+            }
         }
         return counts;
     }

@@ -127,19 +127,19 @@ public final class IssueTracker
     }
 
     /**
-     * Issues first seen in each release (Sentry's {@code newGroups}).
+     * Issues first seen in each release (Sentry's {@code newGroups}), per project.
      *
      * @param org      the organization's slug
      * @param versions the releases
-     * @return counts by version
+     * @return counts by version, then project slug (a release without new issues is absent)
      * @throws SQLException when the database fails
      */
-    public Map<String, Long> newIssues(String org, List<String> versions) throws SQLException
+    public Map<String, Map<String, Long>> newIssues(String org, List<String> versions) throws SQLException
     {
         return store.inTransaction(c ->
         {
             long orgId = ReleaseSql.organizationId(c, org);
-            return orgId < 0 ? Map.<String, Long>of() : IssueSql.newIssues(c, orgId, versions);
+            return orgId < 0 ? Map.<String, Map<String, Long>>of() : IssueSql.newIssues(c, orgId, versions);
         }, result -> false);
     }
 

@@ -39,12 +39,24 @@ public final class ReleaseRegistry
     private final RegistryStore store;
     private final RegistryContext context;
     private final CommitRanges commitRanges;
+    private final IssueTracker issues;
 
     private ReleaseRegistry(RegistryStore store, RegistryContext context)
     {
         this.store = store;
         this.context = context;
         this.commitRanges = new CommitRanges(new GitRangeResolver(context.gitCacheDir()));
+        this.issues = new IssueTracker(store);
+    }
+
+    /**
+     * The issues of this registry's releases, in the same database.
+     *
+     * @return the issue tracker
+     */
+    public IssueTracker issues()
+    {
+        return issues;
     }
 
     /**

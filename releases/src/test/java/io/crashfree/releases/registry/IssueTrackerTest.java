@@ -74,7 +74,8 @@ class IssueTrackerTest
         assertEquals(List.of("DEFAULT-2"), ids(tracker.issues(ORG, "default", "firstRelease:app@1.1").value()));
         assertEquals(List.of("DEFAULT-1", "DEFAULT-2"), ids(tracker.issues(ORG, "default", "release:app@1.1")
             .value()));
-        assertEquals(1L, tracker.newIssues(ORG, List.of("app@1.1")).get("app@1.1"));
+        assertEquals(java.util.Map.of("app@1.1", java.util.Map.of("default", 1L)),
+            tracker.newIssues(ORG, List.of("app@1.1", "app@9")));
         assertTrue(registry.release(ORG, "app@1.1").isSuccess(), "an event's release is a release of the registry");
         assertEquals(400, tracker.issues(ORG, "default", "assigned:me").status());
         assertEquals(404, tracker.issue(ORG, "DEFAULT-99").status());
