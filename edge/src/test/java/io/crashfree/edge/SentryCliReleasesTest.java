@@ -157,6 +157,22 @@ class SentryCliReleasesTest
         assertEquals(head(), release().lastCommit().id(), "a refused request changed nothing");
     }
 
+    /** Sentry's recommended package@version+build: sentry-cli puts the '+' into paths unencoded. */
+    @Test
+    void shouldFinalizeAndDeployAVersionWithABuildNumber() throws Exception
+    {
+        final String version = "io.crashfree.app@1.0.0+42";
+        expectOk(cli("releases", "new", version), version);
+        expectOk(cli("releases", "set-commits", "--local", version), "");
+        expectOk(cli("releases", "finalize", version), "");
+        expectOk(cli("releases", "deploys", version, "new", "-e", "production"), "");
+        expectOk(cli("releases", "info", version), version);
+        final Release release = release(version);
+        assertEquals(2, release.commitCount());
+        assertNotNull(release.dateReleasedMs(), "finalized");
+        assertEquals(1, release.deployCount());
+    }
+
     private Release release() throws Exception
     {
         return release(VERSION);

@@ -107,12 +107,13 @@ public final class RegistryService
         }
         final QueryStringDecoder decoder = new QueryStringDecoder(uri);
         final String path = decoder.path();
-        final String[] raw = path.substring(1).split("/");
+        final String[] raw = decoder.rawPath().substring(1).split("/");
         final String[] parts = new String[raw.length];
         for (int i = 0; i < raw.length; i++)
         {
-            // decoded after splitting, so a version with an encoded '/' stays one segment
-            parts[i] = QueryStringDecoder.decodeComponent(raw[i]);
+            // the raw path, decoded once after splitting: a version with an encoded '/' stays one segment, and '+'
+            // is a plus in a path (package@version+build, which sentry-cli sends unencoded), not a space
+            parts[i] = QueryStringDecoder.decodeComponent(raw[i].replace("+", "%2B"));
         }
         try
         {
