@@ -50,7 +50,7 @@ class RegistryVersionPathTest
     @CsvSource(delimiter = '|', value = {
         "io.app@1.0.0+42      | io.app@1.0.0+42",
         "io.app@1.0.1+43      | io.app%401.0.1%2B43",
-        "feature/x@2.0        | feature%2Fx@2.0",
+        "feature:x@2.0        | feature%3Ax@2.0",
         "app@1.0-é            | app@1.0-%C3%A9",
         "app@100%             | app@100%25",
     })
