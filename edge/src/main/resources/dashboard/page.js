@@ -36,6 +36,13 @@ export const $ = (id) => document.getElementById(id);
  */
 export function start(run) {
   takeTokenFromFragment();
+  // a sign-in link opened in a tab that already shows the page changes only the fragment: no new page load
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.slice(1)).has('token')) {
+      takeTokenFromFragment();
+      location.reload();
+    }
+  });
   $('signin-form').addEventListener('submit', (event) => {
     event.preventDefault();
     signIn($('signin-token').value);

@@ -124,8 +124,7 @@ async function load(state) {
     renderMeta(release, project, settingsProject, state);
     renderComparison(byRelease.json, projectTotals.json, previous, settingsProject, state);
     renderCharts(byRelease.json, byStatus.json);
-    renderAuthors(release.authors || []);
-    loadRegistry(state);
+    loadRegistry(state, release);
   } catch (error) {
     showContent();
     showFailure(error, $('status'));
@@ -262,7 +261,18 @@ function renderCharts(byRelease, byStatus) {
   timeChart($('ch-duration'), xs, [
     { label: 'p50', values: series('p50(session.duration)', 0.001), color: '--series-3', format: fmt.duration },
     { label: 'p90', values: series('p90(session.duration)', 0.001), color: '--series-4', format: fmt.duration },
-  ], { yFormat: (v) => (v >= 120 ? `${Math.round(v / 60)} min` : `${+(+v).toFixed(1)} s`) });
+  ], { yFormat: (v) => (v >= 120 ? `${Math.round(v / 60)} min` : v >= 1 ? `${+(+v).toFixed(1)} s` :
+    `${Math.round(v * 1000)} ms`) });
+}
+
+function uniqueAuthors(commits) {
+  const byEmail = new Map();
+  for (const c of commits) {
+    if (c.author && !byEmail.has(c.author.email || c.author.name)) {
+      byEmail.set(c.author.email || c.author.name, c.author);
+    }
+  }
+  return [...byEmail.values()];
 }
 
 function renderAuthors(authors) {
@@ -273,11 +283,15 @@ function renderAuthors(authors) {
 }
 
 /** Commits, files and deploys come from the releases registry: a token it does not know gets a note, not a failure. */
-async function loadRegistry(state) {
+async function loadRegistry(state, release) {
   const base = `releases/${encodeURIComponent(version)}/`;
   const project = [['project', state.project]];
+  const commits = get(`${base}commits/`, project);
+  // the release's authors, else (an answer without them) its commits' authors, once per email
+  commits.then((answer) => renderAuthors(release.authors || uniqueAuthors(answer.json || [])),
+    () => renderAuthors(release.authors || []));
   await Promise.all([
-    section('commits', get(`${base}commits/`, project), (c) => el('tr', {},
+    section('commits', commits, (c) => el('tr', {},
       el('td', { className: 'mono', title: c.id }, c.id.slice(0, 12)),
       el('td', {}, (c.message || '').split('\n')[0]),
       el('td', {}, c.author ? c.author.name || c.author.email : '—'),
