@@ -10,6 +10,7 @@ import io.crashfree.edge.http.EdgeContext;
 import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
+import io.crashfree.edge.registry.AdoptionMonitor;
 import io.crashfree.edge.registry.ReleaseSightings;
 import io.crashfree.releases.registry.ReleaseRegistry;
 import io.crashfree.releases.store.SqliteRegistryStore;
@@ -63,7 +64,8 @@ public final class CrashfreeNode implements AutoCloseable
                 registryStore.file() + ": " + ex.getMessage(), ex);
         }
         this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation, registry);
-        this.sightings = aggregation == null ? null : startSightings(config, aggregation, registry, errors);
+        this.sightings = aggregation == null ? null : startSightings(config, aggregation, registry, clock,
+            errors);
         this.server = new EdgeServer(context);
         context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
     }
@@ -140,10 +142,11 @@ public final class CrashfreeNode implements AutoCloseable
 
     /**
      * The releases that sessions bring are recorded in the registry off the event loops, every few seconds, by one
-     * daemon thread reading the fold's name table ({@link ReleaseSightings}).
+     * daemon thread reading the fold's name table ({@link ReleaseSightings}); the same thread looks at adoption stages
+     * every {@code registry.adoption.interval.seconds} ({@link AdoptionMonitor}).
      */
     private static java.util.concurrent.ScheduledExecutorService startSightings(final NodeConfig config,
-        final Aggregation aggregation, final ReleaseRegistry registry, final ErrorLog errors)
+        final Aggregation aggregation, final ReleaseRegistry registry, final Clock clock, final ErrorLog errors)
     {
         final java.util.concurrent.ScheduledExecutorService executor =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r ->
@@ -155,6 +158,10 @@ public final class CrashfreeNode implements AutoCloseable
             });
         executor.scheduleWithFixedDelay(new ReleaseSightings(registry, aggregation.view().names(), config,
             config.registry().organization(), errors), ReleaseSightings.INTERVAL_MS, ReleaseSightings.INTERVAL_MS,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+        final long adoptionMs = config.registry().adoptionIntervalSec() * 1000L;
+        executor.scheduleWithFixedDelay(new AdoptionMonitor(registry, aggregation.view(), config.projects(),
+            config.registry().organization(), clock, errors), adoptionMs, adoptionMs,
             java.util.concurrent.TimeUnit.MILLISECONDS);
         return executor;
     }

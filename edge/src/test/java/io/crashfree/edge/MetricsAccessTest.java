@@ -104,7 +104,8 @@ class MetricsAccessTest
         }
         assertEquals(0, node.errors().errorCount(), "a client's bad escape is not an internal error");
         final Scrape scrape = Scrape.of(node.port());
-        assertEquals(3, (long)scrape.value("crashfree_requests_total{route=\"query\",status=\"400\"}"));
+        assertEquals(2, (long)scrape.value("crashfree_requests_total{route=\"query\",status=\"400\"}"));
+        assertEquals(1, (long)scrape.value("crashfree_requests_total{route=\"releases\",status=\"400\"}"));
         assertEquals(0, (long)scrape.value("crashfree_errors_total"));
     }
 

@@ -37,7 +37,7 @@ class QueryApiTest
     @BeforeAll
     static void startNodeAndSendAWeek() throws Exception
     {
-        node = TestNodes.startAggregating(dataDir, Map.of("query.tokens", TOKEN,
+        node = TestNodes.startAggregating(dataDir, Map.of("query.tokens", TOKEN, "registry.organization", "acme",
             "validation.started.max.age.seconds", String.valueOf(8 * 86_400)));
         // Seven users each have one session a day for a week; user d crashes on day d only.
         weekStart = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(7, ChronoUnit.DAYS);

@@ -142,7 +142,7 @@ class SentryJavaSdkAggregationTest
             assertEquals(1 - 2 / 6.0, second.get("totals").get("crash_free_rate(session)").asDouble(), 1e-9);
 
             final com.fasterxml.jackson.databind.JsonNode releases = query(node, token,
-                "/api/0/organizations/o/releases/?project=42&health=1&summaryStatsPeriod=24h&environment=production");
+                "/api/0/organizations/crashfree/releases/?project=42&health=1&summaryStatsPeriod=24h&environment=production");
             assertEquals(2, releases.size());
             for (final com.fasterxml.jackson.databind.JsonNode r : releases)
             {

@@ -26,7 +26,10 @@ public enum DropReason
     INVALID_SEQ("invalid-seq", false),
     /** Validation: {@code status} is not one of the protocol's names. */
     UNKNOWN_STATUS("unknown-status", false),
-    /** Validation: {@code attrs.release} is missing, empty, longer than 200 bytes, restricted or has a bad byte. */
+    /**
+     * Validation: {@code attrs.release} is missing, empty, longer than 200 characters or 256 bytes, restricted or has a
+     * bad byte.
+     */
     INVALID_RELEASE("invalid-release", false),
     /** Validation: {@code started} is missing (the decoder normally refuses such an item first). */
     MISSING_STARTED("missing-started", false),

@@ -15,6 +15,7 @@ import io.crashfree.aggregation.Aggregation;
 import io.crashfree.edge.ops.HealthCheck;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.filters.config.FilterSettingsHolder;
+import io.crashfree.aggregation.query.ReleaseHealthEngine;
 import io.crashfree.edge.query.QueryService;
 import io.crashfree.edge.registry.RegistryService;
 import io.crashfree.releases.registry.ReleaseRegistry;
@@ -78,7 +79,8 @@ public final class EdgeContext
         this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         this.registry = releases == null ? null : new RegistryService(releases, config.registry().authorizer(),
-            queries, config.queryTokens(), ingestKeys(config), clock.millis());
+            aggregation == null ? null : new ReleaseHealthEngine(aggregation.view()), config.projects(),
+            config.queryTokens(), ingestKeys(config), clock.millis());
         if (queries != null)
         {
             metrics.queryCacheStats(queries::cacheStats);

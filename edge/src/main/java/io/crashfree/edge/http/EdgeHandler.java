@@ -515,10 +515,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         registryMethod = null;
         registryUri = null;
         registryAuthorization = null;
-        // a query token's GET …/releases/ is the health index: counted as a query, as before the registry
-        final String label = context.registry().isHealthIndexRead(method, uri, authorization) ? "query" :
-            REGISTRY_ROUTE;
-        offload(ctx, label, false,
+        offload(ctx, REGISTRY_ROUTE, false,
             () -> context.registry().handle(method, uri, authorization, bytes, context.clock().millis()));
     }
 
@@ -534,7 +531,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         }
         else
         {
-            HttpResponses.json(ctx, r.status(), r.json(), keepAlive);
+            HttpResponses.json(ctx, r.status(), r.json(), r.link(), keepAlive);
         }
         queryInFlight = false;
         Object m;

@@ -29,6 +29,7 @@ final class HttpResponses
     static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
     static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
     static final AsciiString EXPOSED_HEADERS = AsciiString.cached("x-sentry-error, x-sentry-rate-limits, retry-after");
+    private static final AsciiString LINK = AsciiString.cached("link");
     static final AsciiString ALLOWED_HEADERS = AsciiString.cached(
         "x-sentry-auth, x-requested-with, x-forwarded-for, origin, referer, accept, content-type, authentication, " +
         "authorization, content-encoding, transfer-encoding");
@@ -187,6 +188,18 @@ final class HttpResponses
     static void json(final ChannelHandlerContext ctx, final int status, final String json, final boolean keepAlive)
     {
         write(ctx, json(ctx, HttpResponseStatus.valueOf(status), json), keepAlive);
+    }
+
+    /** Answers with a JSON body and, when not null, Sentry's paging {@code Link} header. */
+    static void json(final ChannelHandlerContext ctx, final int status, final String json, final String link,
+        final boolean keepAlive)
+    {
+        final FullHttpResponse response = json(ctx, HttpResponseStatus.valueOf(status), json);
+        if (link != null)
+        {
+            response.headers().set(LINK, link);
+        }
+        write(ctx, response, keepAlive);
     }
 
     /** Answers with a text body of the given content type. */

@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The read API dashboards poll: Sentry's sessions endpoint and the release index with health, behind bearer-token
- * auth ({@code query.tokens}). The edge's {@code ApiRouter} sends it the sessions path; the releases registry's
- * service hands it a query token's {@code GET …/releases/}. Runs on the query threads, never on an event loop.
+ * Sentry's sessions endpoint, the read API dashboards poll, behind bearer-token auth ({@code query.tokens}). The
+ * edge's {@code ApiRouter} sends it the sessions path (the release list with health is the registry's service's).
+ * Runs on the query threads, never on an event loop.
  */
 public final class QueryService
 {
@@ -40,9 +40,23 @@ public final class QueryService
     private final ReleaseHealthEngine releases;
     private final List<Long> projectIds = new ArrayList<>();
 
-    /** An answer: status and JSON body. */
-    public record Response(int status, String json)
+    /**
+     * An answer: status, JSON body and, for a page of a list, Sentry's {@code Link} header (else null).
+     *
+     * @param status the HTTP status.
+     * @param json   the body.
+     * @param link   the {@code Link} header, or null.
+     */
+    public record Response(int status, String json, String link)
     {
+        /**
+         * @param status the HTTP status.
+         * @param json   the body.
+         */
+        public Response(final int status, final String json)
+        {
+            this(status, json, null);
+        }
     }
 
     /**
@@ -82,15 +96,7 @@ public final class QueryService
         return handleAuthorized(uri, nowMs);
     }
 
-    /**
-     * Answers a request whose caller has authorized it itself: the releases registry's service, which merges the
-     * health index into its releases for its own tokens.
-     *
-     * @param uri   the request URI.
-     * @param nowMs now.
-     * @return the answer.
-     */
-    public Response handleAuthorized(final String uri, final long nowMs)
+    private Response handleAuthorized(final String uri, final long nowMs)
     {
         final String badEscape = badPercentEscape(uri);
         if (badEscape != null)
@@ -100,7 +106,7 @@ public final class QueryService
         final QueryStringDecoder decoder = new QueryStringDecoder(uri);
         final String path = decoder.path();
         final String[] parts = path.split("/");
-        // "", "api", "0", "organizations", "{org}", "sessions" | "releases" [, "{version}"]
+        // "", "api", "0", "organizations", "{org}", "sessions"
         if (parts.length < 6 || !parts[3].equals("organizations"))
         {
             return error(404, "not found: " + path);
@@ -113,12 +119,6 @@ public final class QueryService
                     config.aggregation().bucketWidthSec(), nowMs);
                 final String search = decoder.parameters().getOrDefault("query", List.of("")).get(0);
                 return new Response(200, sessionsJson(sessions.run(query, nowMs), query, search));
-            }
-            if (parts[5].equals("releases") && (parts.length == 6 || parts.length == 7))
-            {
-                final String version = parts.length == 7 ?
-                    QueryStringDecoder.decodeComponent(parts[6]) : null;
-                return releasesResponse(decoder.parameters(), version, nowMs);
             }
             return error(404, "not found: " + path);
         }
@@ -189,122 +189,6 @@ public final class QueryService
             }
         }
         return error(401, "Invalid token");
-    }
-
-    private Response releasesResponse(final Map<String, List<String>> params, final String version, final long nowMs)
-    {
-        final Set<Long> requested = new LinkedHashSet<>();
-        for (final String p : params.getOrDefault("project", List.of()))
-        {
-            try
-            {
-                requested.add(Long.parseLong(p.trim()));
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new QueryException("Invalid project parameter: \"" + p + "\"");
-            }
-        }
-        final List<Long> selected = new ArrayList<>();
-        for (final long id : projectIds)
-        {
-            if (requested.isEmpty() || requested.contains(-1L) || requested.contains(id))
-            {
-                selected.add(id);
-            }
-        }
-        if (selected.isEmpty())
-        {
-            throw new QueryException("No projects available");
-        }
-        final long summarySec = SessionsParams.parseDuration("summaryStatsPeriod",
-            params.getOrDefault("summaryStatsPeriod", List.of("14d")).get(0));
-        final String statsPeriod = params.getOrDefault("healthStatsPeriod", List.of("24h")).get(0);
-        if (!statsPeriod.equals("24h") && !statsPeriod.equals("14d"))
-        {
-            throw new QueryException("Invalid healthStatsPeriod: \"" + statsPeriod + "\" (24h or 14d)");
-        }
-        final boolean health = !"0".equals(params.getOrDefault("health", List.of("0")).get(0)) || version != null;
-        final Set<String> environments = new LinkedHashSet<>(params.getOrDefault("environment", List.of()));
-        final List<ReleaseHealthEngine.Release> list = releases.releases(selected, environments, version, summarySec,
-            statsPeriod.equals("14d"), nowMs);
-        if (version != null)
-        {
-            if (list.isEmpty())
-            {
-                return error(404, "release not found: " + version);
-            }
-            return new Response(200, write(g -> writeRelease(g, list.get(0), true)));
-        }
-        return new Response(200, write(g ->
-        {
-            g.writeStartArray();
-            for (final ReleaseHealthEngine.Release r : list)
-            {
-                writeRelease(g, r, health);
-            }
-            g.writeEndArray();
-        }));
-    }
-
-    private void writeRelease(final JsonGenerator g, final ReleaseHealthEngine.Release r, final boolean health)
-        throws IOException
-    {
-        g.writeStartObject();
-        g.writeStringField("version", r.version());
-        g.writeStringField("shortVersion", r.version());
-        g.writeStringField("dateCreated", iso(r.firstSeenMs() / 1000));
-        g.writeNullField("dateReleased");
-        g.writeStringField("firstEvent", iso(r.firstSeenMs() / 1000));
-        g.writeStringField("lastEvent", iso(r.lastSeenMs() / 1000));
-        g.writeArrayFieldStart("projects");
-        for (final ReleaseHealthEngine.Health h : r.projects())
-        {
-            final ProjectConfig project = config.project(h.project());
-            g.writeStartObject();
-            g.writeNumberField("id", h.project());
-            g.writeStringField("slug", project == null ? String.valueOf(h.project()) : project.name());
-            g.writeStringField("name", project == null ? String.valueOf(h.project()) : project.name());
-            g.writeBooleanField("hasHealthData", h.hasHealthData());
-            if (health)
-            {
-                g.writeObjectFieldStart("healthData");
-                number(g, "crashFreeUsers", h.crashFreeUsers());
-                number(g, "crashFreeSessions", h.crashFreeSessions());
-                g.writeNumberField("totalUsers", h.totalUsers());
-                g.writeNumberField("totalSessions", h.totalSessions());
-                g.writeNumberField("totalUsers24h", h.totalUsers24h());
-                g.writeNumberField("totalSessions24h", h.totalSessions24h());
-                g.writeNumberField("totalProjectUsers24h", h.totalProjectUsers24h());
-                g.writeNumberField("totalProjectSessions24h", h.totalProjectSessions24h());
-                number(g, "adoption", h.adoption());
-                number(g, "sessionsAdoption", h.sessionsAdoption());
-                g.writeNumberField("sessionsCrashed", h.sessionsCrashed());
-                g.writeNumberField("sessionsErrored", h.sessionsErrored());
-                number(g, "durationP50", h.durationP50Seconds());
-                number(g, "durationP90", h.durationP90Seconds());
-                g.writeBooleanField("hasHealthData", h.hasHealthData());
-                g.writeObjectFieldStart("stats");
-                g.writeArrayFieldStart(h.statsPeriod());
-                for (final long[] point : h.stats())
-                {
-                    g.writeStartArray();
-                    g.writeNumber(point[0]);
-                    g.writeNumber(point[1]);
-                    g.writeEndArray();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            else
-            {
-                g.writeNullField("healthData");
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static String sessionsJson(final SessionsResult result, final SessionsQuery query, final String search)

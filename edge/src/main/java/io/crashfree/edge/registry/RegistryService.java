@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashfree.aggregation.query.ReleaseHealthEngine;
+import io.crashfree.edge.config.ProjectConfig;
 import io.crashfree.edge.query.QueryService;
 import io.crashfree.releases.auth.Access;
 import io.crashfree.releases.auth.Scope;
@@ -11,7 +13,6 @@ import io.crashfree.releases.auth.TokenAuthorizer;
 import io.crashfree.releases.json.ReleaseJsonReader;
 import io.crashfree.releases.json.ReleaseJsonWriter;
 import io.crashfree.releases.model.ProjectRef;
-import io.crashfree.releases.model.ReleaseStatus;
 import io.crashfree.releases.registry.DeployInput;
 import io.crashfree.releases.registry.Outcome;
 import io.crashfree.releases.registry.RegistryResult;
@@ -33,10 +34,10 @@ import java.util.function.Function;
  *   GET    /api/0/                                                 who the token is (sentry-cli info)
  *   GET    /api/0/organizations/{org}/projects/
  *   GET    /api/0/organizations/{org}/repos/
- *   GET    /api/0/organizations/{org}/releases/                    (a query token gets the health index instead)
+ *   GET    /api/0/organizations/{org}/releases/                    with health, sorted and paged ({@link ReleaseList})
  *   POST   /api/0/organizations/{org}/releases/                    201 created, 208 existed
  *   GET    /api/0/projects/{org}/{project}/releases/   POST too, the project linked
- *   GET|PUT|DELETE  …/releases/{version}/                          (GET with a query token: the health index)
+ *   GET|PUT|DELETE  …/releases/{version}/                          (GET with its health)
  *   GET    …/releases/{version}/commits/ | commitfiles/ | previous-with-commits/
  *   GET|POST …/releases/{version}/deploys/
  * </pre>
@@ -48,31 +49,28 @@ public final class RegistryService
 
     private final ReleaseRegistry registry;
     private final TokenAuthorizer authorizer;
-    private final QueryService healthIndex;
-    private final ReleaseHealthMerge health;
-    private final List<String> queryTokens;
+    private final ReleaseList releases;
     private final java.util.Set<String> ingestKeys;
     private final String configuredAt;
 
     /**
-     * @param registry    the registry.
-     * @param authorizer  the API tokens ({@code auth.token.*}).
-     * @param healthIndex the sessions read API, which answers a query token's {@code GET …/releases/}, or null.
-     * @param queryTokens the read tokens of {@code query.tokens}.
-     * @param ingestKeys  the projects' public keys, which never read or write here.
+     * @param registry     the registry.
+     * @param authorizer   the API tokens ({@code auth.token.*}).
+     * @param health       the sessions side's health index, or null when the node has no aggregation side.
+     * @param projects     the configured projects (their ids are the API's project ids).
+     * @param queryTokens  the read tokens of {@code query.tokens}, which read here as {@code org:read} tokens.
+     * @param ingestKeys   the projects' public keys, which never read or write here.
      * @param configuredMs when the node read its configuration (the repositories' {@code dateCreated}).
      */
     public RegistryService(final ReleaseRegistry registry, final TokenAuthorizer authorizer,
-        final QueryService healthIndex, final List<String> queryTokens, final java.util.Set<String> ingestKeys,
-        final long configuredMs)
+        final ReleaseHealthEngine health, final List<ProjectConfig> projects, final List<String> queryTokens,
+        final java.util.Set<String> ingestKeys, final long configuredMs)
     {
         this.configuredAt = java.time.Instant.ofEpochMilli(configuredMs).toString();
         this.ingestKeys = java.util.Set.copyOf(ingestKeys);
         this.registry = registry;
-        this.authorizer = authorizer;
-        this.healthIndex = healthIndex;
-        this.health = new ReleaseHealthMerge(healthIndex);
-        this.queryTokens = List.copyOf(queryTokens);
+        this.authorizer = authorizer.withReadTokens(queryTokens);
+        this.releases = new ReleaseList(registry, health, projects);
     }
 
     /**
@@ -86,10 +84,6 @@ public final class RegistryService
     public QueryService.Response handle(final String method, final String uri, final String authorization,
         final byte[] body, final long nowMs)
     {
-        if (isHealthIndexRead(method, uri, authorization))
-        {
-            return healthIndex.handle(uri, authorization, nowMs);
-        }
         if (isIngestKey(authorization))
         {
             return error(403, "ingest keys cannot read or write releases; use a token of auth.token.<id>.value");
@@ -125,35 +119,6 @@ public final class RegistryService
         }
     }
 
-    /**
-     * Whether a request is a query token's read of the health index, which {@link QueryService} answers (and the
-     * node counts as a query).
-     *
-     * @param method        the HTTP method.
-     * @param uri           the request URI.
-     * @param authorization the {@code Authorization} header, or null.
-     * @return true when {@link #handle} hands it to the health index.
-     */
-    public boolean isHealthIndexRead(final String method, final String uri, final String authorization)
-    {
-        if (healthIndex == null || !method.equals("GET") || !isQueryToken(authorization))
-        {
-            return false;
-        }
-        final int q = uri.indexOf('?');
-        final String[] parts = (q < 0 ? uri : uri.substring(0, q)).substring(1).split("/");
-        return isOrgReleasesRead(parts);
-    }
-
-    private boolean isQueryToken(final String authorization)
-    {
-        if (authorization == null || !authorization.regionMatches(true, 0, "bearer ", 0, 7))
-        {
-            return false;
-        }
-        return queryTokens.contains(authorization.substring(7).trim());
-    }
-
     private boolean isIngestKey(final String authorization)
     {
         if (authorization == null)
@@ -167,12 +132,6 @@ public final class RegistryService
         }
         return value.regionMatches(true, 0, "bearer ", 0, 7) &&
             ingestKeys.contains(value.substring(7).trim().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private static boolean isOrgReleasesRead(final String[] parts)
-    {
-        return (parts.length == 5 || parts.length == 6) && parts[2].equals("organizations") &&
-            parts[4].equals("releases");
     }
 
     private QueryService.Response route(final String method, final String path, final String[] parts,
@@ -219,7 +178,7 @@ public final class RegistryService
         {
             return switch (method)
             {
-                case "GET" -> list(org, project, params, nowMs);
+                case "GET" -> releases.list(org, project, path, params, nowMs);
                 case "POST" -> create(org, project, body, nowMs);
                 default -> notAllowed(method, path);
             };
@@ -229,8 +188,7 @@ public final class RegistryService
         {
             return switch (method)
             {
-                case "GET" -> answer(registry.release(org, version),
-                    release -> health.merge(ReleaseJsonWriter.release(release), org, version, params, nowMs));
+                case "GET" -> releases.one(org, version, params, nowMs);
                 case "PUT" -> update(org, version, body);
                 case "DELETE" -> answer(registry.deleteRelease(org, version), v -> null);
                 default -> notAllowed(method, path);
@@ -309,31 +267,6 @@ public final class RegistryService
             {
                 // sentry-cli requires dateCreated; a repository exists here from the configuration the node read
                 ((ObjectNode)repository).put("dateCreated", configuredAt);
-            }
-            return json;
-        });
-    }
-
-    private QueryService.Response list(final String org, final String project,
-        final Map<String, List<String>> params, final long nowMs) throws SQLException
-    {
-        ReleaseStatus status = null;
-        final List<String> statusParam = params.get("status");
-        if (statusParam != null && !statusParam.isEmpty() && !statusParam.get(0).isEmpty())
-        {
-            status = ReleaseStatus.fromWireName(statusParam.get(0));
-            if (status == null)
-            {
-                return error(400, "status must be \"open\" or \"archived\": \"" + statusParam.get(0) + '"');
-            }
-        }
-        final boolean withHealth = !"0".equals(params.getOrDefault("health", List.of("0")).get(0));
-        return answer(registry.listReleases(org, project, status), releases ->
-        {
-            final ArrayNode json = ReleaseJsonWriter.releases(releases);
-            if (withHealth)
-            {
-                health.mergeAll(json, org, params, nowMs);
             }
             return json;
         });

@@ -4,8 +4,10 @@ package io.crashfree.filters.validate;
  * Release and environment names: what Sentry's release parser accepts, plus Crashfree's own stricter rules
  * (DESIGN.md §3).
  * <p>
- * A valid release is 1 to {@value #MAX_RELEASE_BYTES} bytes, is not {@code .}, {@code ..} or {@code latest} in any
- * case, and has no control character (0x00-0x1F), DEL, backslash, forward slash or space. A valid environment is at
+ * A valid release is 1 to {@value #MAX_RELEASE_CHARACTERS} characters (Unicode code points, as the releases registry
+ * counts them) and at most {@value #MAX_RELEASE_BYTES} UTF-8 bytes (what the fold's name table holds: every
+ * release of 64 characters, and every ASCII or Latin release of 200, fits), is not {@code .}, {@code ..} or
+ * {@code latest} in any case, and has no control character (0x00-0x1F), DEL, backslash, forward slash or space. A valid environment is at
  * most {@value #MAX_ENVIRONMENT_BYTES} bytes, not {@code .}, {@code ..} or {@code none} in any case, with the same
  * forbidden bytes.
  * <p>
@@ -15,8 +17,10 @@ package io.crashfree.filters.validate;
  */
 public final class SessionNames
 {
-    /** Longest valid release, in UTF-8 bytes. */
-    public static final int MAX_RELEASE_BYTES = 200;
+    /** Longest valid release, in characters (code points). */
+    public static final int MAX_RELEASE_CHARACTERS = 200;
+    /** Longest valid release, in UTF-8 bytes: the name table's room for a name. */
+    public static final int MAX_RELEASE_BYTES = 256;
     /** Longest valid environment, in UTF-8 bytes. */
     public static final int MAX_ENVIRONMENT_BYTES = 64;
 
@@ -50,7 +54,7 @@ public final class SessionNames
         {
             return false;
         }
-        return !hasForbiddenByte(bytes, length) &&
+        return codePoints(bytes, length) <= MAX_RELEASE_CHARACTERS && !hasForbiddenByte(bytes, length) &&
             !equalsIgnoreAsciiCase(bytes, length, ".") &&
             !equalsIgnoreAsciiCase(bytes, length, "..") &&
             !equalsIgnoreAsciiCase(bytes, length, "latest");
@@ -71,6 +75,20 @@ public final class SessionNames
             !equalsIgnoreAsciiCase(bytes, length, ".") &&
             !equalsIgnoreAsciiCase(bytes, length, "..") &&
             !equalsIgnoreAsciiCase(bytes, length, "none");
+    }
+
+    /** Code points of well-formed UTF-8 (the decoder checked it): every byte that is not a continuation byte. */
+    private static int codePoints(final byte[] bytes, final int length)
+    {
+        int count = 0;
+        for (int i = 0; i < length; i++)
+        {
+            if ((bytes[i] & 0xC0) != 0x80)
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static boolean hasForbiddenByte(final byte[] bytes, final int length)

@@ -16,10 +16,12 @@ class SessionNamesTest
     {
         return Stream.of(
             row("a typical release", "myapp@1.2.3+456", true),
-            row("200 bytes", "r".repeat(200), true),
-            row("201 bytes", "r".repeat(201), false),
-            row("200 bytes of which 2-byte characters", "ä".repeat(100), true),
-            row("201 bytes with a 2-byte character at the end", "r".repeat(199) + "ä", false),
+            row("200 characters", "r".repeat(200), true),
+            row("201 characters", "r".repeat(201), false),
+            row("200 characters of which some take 2 bytes (256 bytes)", "ä".repeat(56) + "r".repeat(144), true),
+            row("200 characters, 2 bytes each (400 bytes): past the name table's room", "ä".repeat(200), false),
+            row("201 characters with a 2-byte character at the end", "r".repeat(200) + "ä", false),
+            row("128 characters of 2 bytes (256 bytes)", "ä".repeat(128), true),
             row("300 bytes (longer than the holder keeps)", "r".repeat(300), false),
             row("empty is missing", "", false),
             row("dot", ".", false),

@@ -94,6 +94,27 @@ public final class TokenAuthorizer
         return new Decision(Outcome.OK, token, null);
     }
 
+    /**
+     * This authorizer with read-only tokens added ({@code org:read}, {@code project:read}, {@code event:read}): the
+     * node's {@code query.tokens}, which read releases as they read sessions. A token already configured keeps its
+     * scopes.
+     *
+     * @param secrets the read tokens
+     * @return a new authorizer
+     */
+    public TokenAuthorizer withReadTokens(List<String> secrets)
+    {
+        List<Token> all = new ArrayList<>(tokens);
+        for (String secret : secrets)
+        {
+            if (find(secret) == null)
+            {
+                all.add(new Token(secret, EnumSet.of(Scope.ORG_READ, Scope.PROJECT_READ, Scope.EVENT_READ)));
+            }
+        }
+        return new TokenAuthorizer(all);
+    }
+
     private Token find(String presented)
     {
         byte[] presentedBytes = presented.getBytes(StandardCharsets.UTF_8);

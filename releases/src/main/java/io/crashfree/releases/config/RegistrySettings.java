@@ -17,9 +17,11 @@ import java.util.Set;
  * @param notifyUsers the known users' emails ({@code notify.users})
  * @param smtp the SMTP server, or {@code null} when deploy emails are off ({@code notify.smtp.*})
  * @param tokens the API tokens ({@code auth.token.<id>.value}, {@code auth.token.<id>.scopes})
+ * @param adoptionIntervalSec how often adoption stages are looked at ({@code registry.adoption.interval.seconds})
  */
 public record RegistrySettings(String organization, List<Repository> repositories, Set<String> notifyUsers,
-                               SmtpDeployNotifier.SmtpSettings smtp, List<TokenAuthorizer.Token> tokens)
+                               SmtpDeployNotifier.SmtpSettings smtp, List<TokenAuthorizer.Token> tokens,
+                               int adoptionIntervalSec)
 {
     /**
      * The registry's context for these settings.

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * The edge routes keys here with {@link #isOwnKey(String)}.
  * <pre>
  *   registry.organization=crashfree              the organization's slug (SENTRY_ORG)
+ *   registry.adoption.interval.seconds=60        how often adoption stages are looked at (Sentry: every minute)
  *   repository.&lt;id&gt;.name=acme/app              a repository's name in refs and set-commits --commit
  *   repository.&lt;id&gt;.url=/srv/git/app           a local path the node reads, or a git URL it clones
  *   notify.users=dev@example.com, ops@example.com known users: deploy emails go to those among the commit authors
@@ -36,6 +37,8 @@ public final class RegistrySettingsParser
     public static final String ORGANIZATION_KEY = "registry.organization";
     /** The organization when none is configured. */
     public static final String DEFAULT_ORGANIZATION = "crashfree";
+    /** How often adoption is looked at. */
+    public static final String ADOPTION_INTERVAL_KEY = "registry.adoption.interval.seconds";
     /** Shortest token accepted. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -74,6 +77,7 @@ public final class RegistrySettingsParser
         Map<String, String[]> tokens = new TreeMap<>();
         Map<String, String> smtp = new TreeMap<>();
         Set<String> users = new LinkedHashSet<>();
+        int adoptionIntervalSec = 60;
         for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet())
         {
             String key = e.getKey();
@@ -85,6 +89,10 @@ public final class RegistrySettingsParser
                     throw bad(key, value, "organization slug must be lower-case letters, digits, '-' or '_'");
                 }
                 organization = value;
+            }
+            else if (key.equals(ADOPTION_INTERVAL_KEY))
+            {
+                adoptionIntervalSec = integer(key, value, 1, 3600);
             }
             else if (key.equals(USERS_KEY))
             {
@@ -120,7 +128,7 @@ public final class RegistrySettingsParser
             }
         }
         return new RegistrySettings(organization, repositories(repositories), Set.copyOf(users), smtp(smtp),
-                tokens(tokens));
+                tokens(tokens), adoptionIntervalSec);
     }
 
     private static void pair(Map<String, String[]> into, String key, String value, String prefix, String first,

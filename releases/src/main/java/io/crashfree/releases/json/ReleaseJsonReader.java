@@ -323,7 +323,13 @@ public final class ReleaseJsonReader
         return where == null ? field : where + '.' + field;
     }
 
-    static String iso(long ms)
+    /**
+     * The API's timestamp form.
+     *
+     * @param ms epoch milliseconds
+     * @return ISO-8601 in UTC, e.g. {@code 2026-12-01T13:04:19.123Z}
+     */
+    public static String iso(long ms)
     {
         return Instant.ofEpochMilli(ms).toString();
     }

@@ -1,12 +1,14 @@
 package io.crashfree.releases.registry;
 
 import io.crashfree.releases.git.GitRangeResolver;
+import io.crashfree.releases.model.AdoptionStage;
 import io.crashfree.releases.model.Commit;
 import io.crashfree.releases.model.CommitFile;
 import io.crashfree.releases.model.Deploy;
 import io.crashfree.releases.model.ProjectRef;
 import io.crashfree.releases.model.Release;
 import io.crashfree.releases.model.ReleaseStatus;
+import io.crashfree.releases.model.ReleaseSummary;
 import io.crashfree.releases.model.Repository;
 import io.crashfree.releases.notify.DeployNotice;
 import io.crashfree.releases.notify.DeployNotifier;
@@ -16,9 +18,12 @@ import io.crashfree.releases.version.VersionRule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The releases registry: releases per organization linked to projects, their commits (given or resolved from
@@ -180,6 +185,124 @@ public final class ReleaseRegistry
                 releases.add(ReleaseSql.load(c, row));
             }
             return RegistryResult.of(Outcome.OK, List.copyOf(releases));
+        });
+    }
+
+    /**
+     * What a release list sorts and pages ({@code GET …/releases/}): every matching release, light, in the release
+     * order. Load the page's releases with {@link #releases}.
+     *
+     * @param org the organization's slug
+     * @param project a project's slug, or {@code null} for all
+     * @param status open or archived, or {@code null} for both
+     * @param versionContains a text the version contains in any case, or {@code null}
+     * @return the summaries, or not found for an unknown organization or project
+     * @throws SQLException when the database fails
+     */
+    public RegistryResult<List<ReleaseSummary>> listSummaries(String org, String project, ReleaseStatus status,
+                                                              String versionContains) throws SQLException
+    {
+        return read(c ->
+        {
+            long orgId = ReleaseSql.organizationId(c, org);
+            if (orgId < 0)
+            {
+                return unknownOrganization(org);
+            }
+            Long projectId = null;
+            if (project != null)
+            {
+                long id = ReleaseSql.projectId(c, orgId, project);
+                if (id < 0)
+                {
+                    return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
+                }
+                projectId = id;
+            }
+            return RegistryResult.of(Outcome.OK, ReleaseSql.summaries(c, orgId, projectId, status, versionContains));
+        });
+    }
+
+    /**
+     * Some releases in full, in the order asked; a version the registry does not hold is left out.
+     *
+     * @param org the organization's slug
+     * @param versions the versions
+     * @return the releases
+     * @throws SQLException when the database fails
+     */
+    public RegistryResult<List<Release>> releases(String org, List<String> versions) throws SQLException
+    {
+        return read(c ->
+        {
+            long orgId = ReleaseSql.organizationId(c, org);
+            if (orgId < 0)
+            {
+                return unknownOrganization(org);
+            }
+            List<Release> releases = new ArrayList<>();
+            for (String version : versions)
+            {
+                ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
+                if (row != null)
+                {
+                    releases.add(ReleaseSql.load(c, row));
+                }
+            }
+            return RegistryResult.of(Outcome.OK, List.copyOf(releases));
+        });
+    }
+
+    /**
+     * Records one look at an environment's adoption, as Sentry's adoption monitor does: the releases in
+     * {@code adopted} had at least {@value AdoptionStage#ADOPTION_PERCENT}% of the environment's sessions over the
+     * last {@value AdoptionStage#WINDOW_HOURS} hours; the releases adopted before that are not among them now fell
+     * below ({@code replaced}).
+     *
+     * @param org the organization's slug
+     * @param project the project's slug
+     * @param environment the environment ({@code ""} for none)
+     * @param adopted the versions adopted now
+     * @param nowMs now
+     * @return ok, or not found for an unknown organization or project
+     * @throws SQLException when the database fails
+     */
+    public RegistryResult<Void> recordAdoption(String org, String project, String environment, Set<String> adopted,
+                                               long nowMs) throws SQLException
+    {
+        return write(c ->
+        {
+            long orgId = ReleaseSql.organizationId(c, org);
+            if (orgId < 0)
+            {
+                return unknownOrganization(org);
+            }
+            long projectId = ReleaseSql.projectId(c, orgId, project);
+            if (projectId < 0)
+            {
+                return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
+            }
+            ReleaseSql.recordAdoption(c, orgId, projectId, environment, adopted, nowMs);
+            return RegistryResult.of(Outcome.OK, null);
+        });
+    }
+
+    /**
+     * The adoption records of some releases, per project and environment.
+     *
+     * @param org the organization's slug
+     * @param versions the versions
+     * @return the records by version (a version with none is absent)
+     * @throws SQLException when the database fails
+     */
+    public RegistryResult<Map<String, List<AdoptionStage>>> adoption(String org, Collection<String> versions)
+            throws SQLException
+    {
+        return read(c ->
+        {
+            long orgId = ReleaseSql.organizationId(c, org);
+            return orgId < 0 ? unknownOrganization(org) :
+                    RegistryResult.of(Outcome.OK, ReleaseSql.adoption(c, orgId, versions));
         });
     }
 

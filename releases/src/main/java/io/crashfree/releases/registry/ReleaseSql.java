@@ -1,5 +1,6 @@
 package io.crashfree.releases.registry;
 
+import io.crashfree.releases.model.AdoptionStage;
 import io.crashfree.releases.model.Author;
 import io.crashfree.releases.model.ChangeType;
 import io.crashfree.releases.model.Commit;
@@ -9,6 +10,7 @@ import io.crashfree.releases.model.FileChange;
 import io.crashfree.releases.model.ProjectRef;
 import io.crashfree.releases.model.Release;
 import io.crashfree.releases.model.ReleaseStatus;
+import io.crashfree.releases.model.ReleaseSummary;
 import io.crashfree.releases.model.Repository;
 import io.crashfree.releases.version.VersionInfoParser;
 import java.sql.Connection;
@@ -18,10 +20,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The registry's SQL: every statement the registry issues, on the caller's transaction. Plain SQL that SQLite and
@@ -149,6 +154,7 @@ final class ReleaseSql
     static void deleteRelease(Connection c, long releaseId) throws SQLException
     {
         update(c, "DELETE FROM deploys WHERE release_id = ?", releaseId);
+        update(c, "DELETE FROM release_environments WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_commits WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM release_projects WHERE release_id = ?", releaseId);
         update(c, "DELETE FROM releases WHERE id = ?", releaseId);
@@ -173,6 +179,130 @@ final class ReleaseSql
         }
         sql.append(" ORDER BY ").append(ORDER_KEY).append(" DESC, r.id DESC");
         return releaseRows(c, sql.toString(), args.toArray());
+    }
+
+    /**
+     * Every release of an organization (optionally of one project, of one status, whose version contains a text in
+     * any case) with its projects' slugs, in the release order: two queries whatever the count.
+     */
+    static List<ReleaseSummary> summaries(Connection c, long orgId, Long projectId, ReleaseStatus status,
+                                          String versionContains) throws SQLException
+    {
+        StringBuilder where = new StringBuilder(" WHERE r.organization_id = ?");
+        List<Object> args = new ArrayList<>(List.of(orgId));
+        if (projectId != null)
+        {
+            where.append(" AND EXISTS (SELECT 1 FROM release_projects rp WHERE rp.release_id = r.id AND rp.project_id = ?)");
+            args.add(projectId);
+        }
+        if (status != null)
+        {
+            where.append(" AND r.status = ?");
+            args.add(status.wireName());
+        }
+        Map<Long, List<String>> projectsOf = new HashMap<>();
+        try (PreparedStatement s = prepare(c, "SELECT rp.release_id, p.slug FROM releases r JOIN release_projects rp"
+                + " ON rp.release_id = r.id JOIN projects p ON p.id = rp.project_id" + where + " ORDER BY p.slug",
+                args.toArray()); ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
+                projectsOf.computeIfAbsent(rows.getLong(1), id -> new ArrayList<>()).add(rows.getString(2));
+            }
+        }
+        String needle = versionContains == null || versionContains.isEmpty() ? null :
+                versionContains.toLowerCase(Locale.ROOT);
+        List<ReleaseSummary> summaries = new ArrayList<>();
+        try (PreparedStatement s = prepare(c, "SELECT r.id, r.version, r.date_created_ms, r.date_released_ms, r.status"
+                + " FROM releases r" + where + " ORDER BY " + ORDER_KEY + " DESC, r.id DESC", args.toArray());
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
+                String version = rows.getString(2);
+                if (needle != null && !version.toLowerCase(Locale.ROOT).contains(needle))
+                {
+                    continue; // in Java, not LIKE: '%' and '_' in a search are plain characters
+                }
+                summaries.add(new ReleaseSummary(version, rows.getLong(3), nullableLong(rows, 4),
+                        ReleaseStatus.fromWireName(rows.getString(5)), List.copyOf(projectsOf.getOrDefault(
+                        rows.getLong(1), List.of()))));
+            }
+        }
+        return summaries;
+    }
+
+    // ---- adoption ----
+
+    /**
+     * Records one look at an environment's adoption: releases in {@code adopted} are adopted now (kept from the first
+     * time; a release adopted again after falling below is adopted again), releases adopted before and not in it
+     * fell below now.
+     */
+    static void recordAdoption(Connection c, long orgId, long projectId, String environment, Set<String> adopted,
+                               long nowMs) throws SQLException
+    {
+        for (String version : adopted)
+        {
+            ReleaseRow row = findRelease(c, orgId, version);
+            if (row == null)
+            {
+                continue; // not registered yet: the next look finds it
+            }
+            if (queryId(c, "SELECT release_id FROM release_environments WHERE release_id = ? AND project_id = ?"
+                    + " AND environment = ?", row.id(), projectId, environment) < 0)
+            {
+                insert(c, "INSERT INTO release_environments (release_id, project_id, environment, adopted_ms)"
+                        + " VALUES (?, ?, ?, ?)", row.id(), projectId, environment, nowMs);
+            }
+            else
+            {
+                update(c, "UPDATE release_environments SET adopted_ms = COALESCE(adopted_ms, ?), unadopted_ms = NULL"
+                        + " WHERE release_id = ? AND project_id = ? AND environment = ?",
+                        nowMs, row.id(), projectId, environment);
+            }
+        }
+        List<Long> fell = new ArrayList<>();
+        try (PreparedStatement s = prepare(c, "SELECT re.release_id, r.version FROM release_environments re"
+                + " JOIN releases r ON r.id = re.release_id WHERE re.project_id = ? AND re.environment = ?"
+                + " AND re.adopted_ms IS NOT NULL AND re.unadopted_ms IS NULL", projectId, environment);
+             ResultSet rows = s.executeQuery())
+        {
+            while (rows.next())
+            {
+                if (!adopted.contains(rows.getString(2)))
+                {
+                    fell.add(rows.getLong(1));
+                }
+            }
+        }
+        for (long releaseId : fell)
+        {
+            update(c, "UPDATE release_environments SET unadopted_ms = ? WHERE release_id = ? AND project_id = ?"
+                    + " AND environment = ?", nowMs, releaseId, projectId, environment);
+        }
+    }
+
+    /** The adoption records of some releases of an organization, by version. */
+    static Map<String, List<AdoptionStage>> adoption(Connection c, long orgId, Collection<String> versions)
+            throws SQLException
+    {
+        Map<String, List<AdoptionStage>> stages = new HashMap<>();
+        for (String version : versions)
+        {
+            try (PreparedStatement s = prepare(c, "SELECT p.slug, re.environment, re.adopted_ms, re.unadopted_ms"
+                    + " FROM release_environments re JOIN releases r ON r.id = re.release_id JOIN projects p"
+                    + " ON p.id = re.project_id WHERE r.organization_id = ? AND r.version = ?"
+                    + " ORDER BY p.slug, re.environment", orgId, version); ResultSet rows = s.executeQuery())
+            {
+                while (rows.next())
+                {
+                    stages.computeIfAbsent(version, v -> new ArrayList<>()).add(new AdoptionStage(rows.getString(1),
+                            rows.getString(2), nullableLong(rows, 3), nullableLong(rows, 4)));
+                }
+            }
+        }
+        return stages;
     }
 
     /**

@@ -50,7 +50,12 @@ public final class SchemaMigrations
                             + " environment VARCHAR(64) NOT NULL, name TEXT, url TEXT, date_started_ms BIGINT,"
                             + " date_finished_ms BIGINT NOT NULL)",
                     "CREATE INDEX deploys_by_release ON deploys (release_id, date_finished_ms)",
-                    "CREATE INDEX release_commits_by_commit ON release_commits (commit_id)")));
+                    "CREATE INDEX release_commits_by_commit ON release_commits (commit_id)")),
+            new Migration(2, "adoption per release, project and environment", List.of(
+                    "CREATE TABLE release_environments (release_id BIGINT NOT NULL REFERENCES releases(id)"
+                            + " ON DELETE CASCADE, project_id BIGINT NOT NULL REFERENCES projects(id),"
+                            + " environment VARCHAR(64) NOT NULL, adopted_ms BIGINT, unadopted_ms BIGINT,"
+                            + " PRIMARY KEY (release_id, project_id, environment))")));
 
     private SchemaMigrations()
     {

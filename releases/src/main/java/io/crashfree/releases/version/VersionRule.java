@@ -2,7 +2,10 @@ package io.crashfree.releases.version;
 
 /**
  * The rules a release version must follow at creation, each with the message a client sees when it breaks it.
- * Lengths count characters (Unicode code points), not bytes.
+ * Lengths count characters (Unicode code points), not bytes. They are the session side's rules too (the filters'
+ * {@code SessionNames}), so that a release the registry accepts is one whose sessions count: Sentry's Releases page
+ * names newline, tab, space, backslash, {@code .}, {@code ..} and 200 characters; Sentry and Relay also refuse a
+ * forward slash, other control characters and {@code latest}, and so does Crashfree.
  */
 public enum VersionRule
 {
@@ -10,8 +13,8 @@ public enum VersionRule
     EMPTY("release version must not be empty"),
     /** Longer than {@link #MAX_LENGTH_CHARACTERS}. */
     TOO_LONG("release version must be at most 200 characters"),
-    /** {@code .} or {@code ..}. */
-    RESTRICTED_NAME("release version must not be '.' or '..'"),
+    /** {@code .}, {@code ..} or {@code latest} in any case. */
+    RESTRICTED_NAME("release version must not be '.', '..' or 'latest'"),
     /** Contains a newline (or carriage return). */
     NEWLINE("release version must not contain a newline"),
     /** Contains a tab. */
@@ -19,7 +22,11 @@ public enum VersionRule
     /** Contains a space. */
     SPACE("release version must not contain a space"),
     /** Contains a backslash. */
-    BACKSLASH("release version must not contain a backslash");
+    BACKSLASH("release version must not contain a backslash"),
+    /** Contains a forward slash. */
+    SLASH("release version must not contain a forward slash (sessions naming it would be dropped)"),
+    /** Contains another control character or DEL. */
+    CONTROL("release version must not contain a control character");
 
     /** The longest version, in characters. */
     public static final int MAX_LENGTH_CHARACTERS = 200;
@@ -57,7 +64,7 @@ public enum VersionRule
         {
             return TOO_LONG;
         }
-        if (version.equals(".") || version.equals(".."))
+        if (version.equals(".") || version.equals("..") || version.equalsIgnoreCase("latest"))
         {
             return RESTRICTED_NAME;
         }
@@ -81,8 +88,16 @@ public enum VersionRule
                 {
                     return BACKSLASH;
                 }
+                case '/' ->
+                {
+                    return SLASH;
+                }
                 default ->
                 {
+                    if (version.charAt(i) < 0x20 || version.charAt(i) == 0x7F)
+                    {
+                        return CONTROL;
+                    }
                 }
             }
         }

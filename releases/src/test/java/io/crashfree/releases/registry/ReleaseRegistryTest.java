@@ -63,7 +63,7 @@ class ReleaseRegistryTest
         Row[] rows = {
                 new Row(ORG, ReleaseInput.of("app 1.0", List.of("default")), 400,
                         "release version must not contain a space: \"app 1.0\""),
-                new Row(ORG, ReleaseInput.of("..", List.of("default")), 400, "release version must not be '.' or '..': \"..\""),
+                new Row(ORG, ReleaseInput.of("..", List.of("default")), 400, "release version must not be '.', '..' or 'latest': \"..\""),
                 new Row(ORG, ReleaseInput.of("x".repeat(201), List.of("default")), 400, null),
                 new Row(ORG, ReleaseInput.of("app@2.0", List.of("default", "nope")), 400, "unknown project: \"nope\""),
                 new Row(ORG, ReleaseInput.of("app@2.0", List.of()), 400, null),

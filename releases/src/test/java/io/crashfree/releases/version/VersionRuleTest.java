@@ -28,7 +28,12 @@ class VersionRuleTest
                 new Row("a\tb", VersionRule.TAB),
                 new Row("a b", VersionRule.SPACE),
                 new Row("a\\b", VersionRule.BACKSLASH),
-                new Row("a/b", null),
+                new Row("app/1.0", VersionRule.SLASH),
+                new Row("latest", VersionRule.RESTRICTED_NAME),
+                new Row("LaTeSt", VersionRule.RESTRICTED_NAME),
+                new Row("latest-build", null),
+                new Row("a\u0001b", VersionRule.CONTROL),
+                new Row("a\u007fb", VersionRule.CONTROL),
                 new Row("x".repeat(200), null),
                 new Row("x".repeat(201), VersionRule.TOO_LONG),
                 // 600 bytes in UTF-8 but 200 characters: characters count, not bytes
