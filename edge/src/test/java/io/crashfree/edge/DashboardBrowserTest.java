@@ -62,7 +62,7 @@ class DashboardBrowserTest
 {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** A read token the sessions API and the releases registry both know (the registry's with read scopes only). */
+    /** A read token of query.tokens: the sessions API, the release list and the registry's reads all answer it. */
     private static final String TOKEN = "dashboard-browser-read-token";
     private static final String WRITE_TOKEN = "dashboard-browser-ci-token";
     private static final String ORG = "/api/0/organizations/crashfree";
@@ -92,7 +92,6 @@ class DashboardBrowserTest
 
         node = TestNodes.startAggregating(dataDir, Map.of(
             "query.tokens", TOKEN,
-            "auth.token.dash.value", TOKEN, "auth.token.dash.scopes", "org:read, project:read",
             "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "project:releases",
             // a crash three days ago still counts, so that the 24 h and 7 d views differ
             "validation.started.max.age.seconds", String.valueOf(7 * 86_400)));
