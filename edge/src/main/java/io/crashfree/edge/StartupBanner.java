@@ -80,7 +80,27 @@ final class StartupBanner
                 "/api/0/organizations/crashfree/sessions/?field=sum(session)&groupBy=release&statsPeriod=24h'"));
         }
         lines.add(releasesLine(config, host, port, loopbackOnly));
+        lines.add(dashboardLine(config, host, port, loopbackOnly));
         return lines;
+    }
+
+    /**
+     * The dashboard's address; with the development read token, a link that signs the browser in: the token rides in
+     * the fragment, which a browser never sends (so it reaches no server log), and the page moves it into the
+     * browser's storage and out of the address bar at once.
+     */
+    private static Line dashboardLine(final NodeConfig config, final String host, final int port,
+        final boolean loopbackOnly)
+    {
+        final String url = "http://" + host + ":" + port + "/";
+        final boolean development = !config.queryTokens().isEmpty() &&
+            config.queryTokens().get(0).equals(DevelopmentDefaults.QUERY_TOKEN);
+        if (development)
+        {
+            return new Line(!loopbackOnly, "dashboard: " + url + "#token=" + DevelopmentDefaults.QUERY_TOKEN +
+                "  (signs this browser in with the development default read token)");
+        }
+        return new Line(false, "dashboard: " + url + "  (sign in with a token of query.tokens)");
     }
 
     /** The environment {@code sentry-cli} needs for the releases API: ready to paste with the development token. */

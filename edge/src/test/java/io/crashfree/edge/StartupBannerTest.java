@@ -26,7 +26,7 @@ class StartupBannerTest
         final NodeConfig config = ConfigLoader.load(shippedConfig(), Map.of());
         final List<StartupBanner.Line> lines = StartupBanner.lines(config, new InetSocketAddress("127.0.0.1", 9400),
             "epoll", 1L << 30);
-        assertEquals(4, lines.size(), lines.toString());
+        assertEquals(5, lines.size(), lines.toString());
         assertTrue(lines.get(0).text().startsWith("listening on http://127.0.0.1:9400 (epoll), data in "),
             lines.get(0).text());
         assertTrue(lines.get(0).text().endsWith("heap up to 1024 MiB"), lines.get(0).text());
@@ -37,12 +37,15 @@ class StartupBannerTest
         assertTrue(lines.get(3).text().endsWith(": SENTRY_URL=http://127.0.0.1:9400 SENTRY_ORG=crashfree " +
             "SENTRY_PROJECT=default SENTRY_AUTH_TOKEN=" + DevelopmentDefaults.RELEASE_TOKEN) &&
             lines.get(3).text().contains("development default token"), lines.get(3).text());
-        assertFalse(lines.get(1).warning() || lines.get(2).warning() || lines.get(3).warning(),
-            "on loopback only, a note, not a warning");
+        assertTrue(lines.get(4).text().startsWith("dashboard: http://127.0.0.1:9400/#token=" +
+            DevelopmentDefaults.QUERY_TOKEN + " "), lines.get(4).text());
+        assertFalse(lines.get(1).warning() || lines.get(2).warning() || lines.get(3).warning() ||
+            lines.get(4).warning(), "on loopback only, a note, not a warning");
 
         final List<StartupBanner.Line> exposed = StartupBanner.lines(config, new InetSocketAddress("0.0.0.0", 9400),
             "epoll", 1L << 30);
-        assertTrue(exposed.get(1).warning() && exposed.get(2).warning() && exposed.get(3).warning(),
+        assertTrue(exposed.get(1).warning() && exposed.get(2).warning() && exposed.get(3).warning() &&
+            exposed.get(4).warning(),
             "listening beyond loopback: a warning");
     }
 
@@ -59,6 +62,8 @@ class StartupBannerTest
         assertTrue(banner.contains("SENTRY_AUTH_TOKEN=<a token of auth.token.<id>.value>"), banner);
         assertTrue(banner.contains("DSN http://0123...cdef@127.0.0.1:9400/42") &&
             banner.contains("Bearer <a token of query.tokens>"), banner);
+        assertTrue(banner.contains("dashboard: http://127.0.0.1:9400/  (sign in with a token of query.tokens)"),
+            banner);
     }
 
     @Test

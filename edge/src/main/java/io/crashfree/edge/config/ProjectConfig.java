@@ -10,8 +10,13 @@ import java.util.List;
  * @param keySessionsPerSecond sessions per second one public key may send, 0 = no limit
  *                   ({@code project.<id>.limits.key.sessions.per.second}).
  * @param publicKeys 32-hex-character public keys, lower case.
+ * @param crashFreeUsersThreshold    the crash-free users percentage below which the dashboard marks a release
+ *                                   ({@code project.<id>.dashboard.crash.free.users.threshold}, default
+ *                                   {@code dashboard.crash.free.users.threshold}, 99.5).
+ * @param crashFreeSessionsThreshold the same for crash-free sessions ({@code …sessions.threshold}, 98).
  */
-public record ProjectConfig(long id, String name, List<String> publicKeys, int keySessionsPerSecond)
+public record ProjectConfig(long id, String name, List<String> publicKeys, int keySessionsPerSecond,
+    double crashFreeUsersThreshold, double crashFreeSessionsThreshold)
 {
     /**
      * @param publicKey a key, lower case.

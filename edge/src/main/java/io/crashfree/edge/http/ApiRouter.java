@@ -7,6 +7,7 @@ package io.crashfree.edge.http;
  *   /metrics                                  ops: NodeMetrics (query threads)
  *   /api/{id}/envelope/                       ingest: IngestWorker (event loop)
  *   /api/0/organizations/{org}/sessions/      sessions: QueryService (query threads)
+ *   /api/0/organizations/{org}/dashboard/     dashboard settings: DashboardRoute (event loop; configuration only)
  *   /api/0/…  (everything else)               releases, repositories, projects: RegistryService (query threads;
  *                                             a query token's GET …/releases/ is the health index of QueryService)
  * </pre>
@@ -20,6 +21,8 @@ final class ApiRouter
     static final int SESSIONS = 1;
     /** The releases registry's routes. */
     static final int REGISTRY = 2;
+    /** The dashboard's settings (projects, thresholds, DSNs). */
+    static final int DASHBOARD = 3;
 
     private static final String API_0 = "/api/0/";
     private static final String ORGANIZATIONS = "/api/0/organizations/";
@@ -31,7 +34,7 @@ final class ApiRouter
 
     /**
      * @param path the request path, without the query string.
-     * @return {@link #SESSIONS}, {@link #REGISTRY} or {@link #NONE}.
+     * @return {@link #SESSIONS}, {@link #DASHBOARD}, {@link #REGISTRY} or {@link #NONE}.
      */
     static int areaOf(final String path)
     {
@@ -49,6 +52,10 @@ final class ApiRouter
                 {
                     return SESSIONS;
                 }
+            }
+            if (io.crashfree.edge.dashboard.DashboardSettings.isSettingsPath(path))
+            {
+                return DASHBOARD;
             }
         }
         return REGISTRY;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import io.crashfree.aggregation.session.SessionSink;
 import io.crashfree.edge.ErrorLog;
 import io.crashfree.edge.config.NodeConfig;
+import io.crashfree.edge.dashboard.DashboardAssets;
+import io.crashfree.edge.dashboard.DashboardSettings;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ingest.IngestWorker;
 import io.crashfree.edge.ingest.ProjectDirectory;
@@ -45,6 +47,8 @@ public final class EdgeContext
     private final HealthCheck health;
     private final FastThreadLocal<LoopConnections> loops;
     private final int eventLoops;
+    private final DashboardAssets dashboard;
+    private final DashboardSettings dashboardSettings;
 
     /**
      * @param config   validated configuration.
@@ -69,6 +73,8 @@ public final class EdgeContext
         this.config = config;
         this.metrics = metrics;
         this.filters = new FilterSettingsHolder(config.filters());
+        this.dashboard = DashboardAssets.load(config.registry().organization());
+        this.dashboardSettings = new DashboardSettings(config);
         this.aggregation = aggregation;
         this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
@@ -193,6 +199,18 @@ public final class EdgeContext
     RegistryService registry()
     {
         return registry;
+    }
+
+    /** @return the dashboard's files, in memory. */
+    DashboardAssets dashboard()
+    {
+        return dashboard;
+    }
+
+    /** @return the dashboard's settings endpoint. */
+    DashboardSettings dashboardSettings()
+    {
+        return dashboardSettings;
     }
 
     /** @return the aggregation side, or null. */

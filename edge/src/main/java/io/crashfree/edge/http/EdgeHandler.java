@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
+import io.crashfree.edge.dashboard.DashboardAssets;
 import io.crashfree.edge.query.QueryService;
 
 import java.io.IOException;
@@ -261,6 +262,16 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final int area = ApiRouter.areaOf(path);
+        if (area == ApiRouter.DASHBOARD)
+        {
+            DashboardRoute.answerSettings(ctx, context, request, keepAlive, localPort(ctx));
+            return;
+        }
+        if (area == ApiRouter.NONE && DashboardAssets.owns(path))
+        {
+            DashboardRoute.answerAsset(ctx, context, request, path, keepAlive);
+            return;
+        }
         if (area == ApiRouter.SESSIONS)
         {
             onReadRequest(ctx, request, path);
@@ -654,6 +665,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     // ---------------------------------------------------------------- routing
 
     private static final long NOT_ENVELOPE = Long.MIN_VALUE;
+
+    private static int localPort(final ChannelHandlerContext ctx)
+    {
+        return ctx.channel().localAddress() instanceof java.net.InetSocketAddress a ? a.getPort() : 0;
+    }
 
     private static int pathEnd(final String uri)
     {

@@ -225,7 +225,8 @@ final class HttpResponses
         h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
     }
 
-    private static void write(final ChannelHandlerContext ctx, final FullHttpResponse response, final boolean keepAlive)
+    /** Writes an answer with its {@code Content-Length} (and {@code Content-Type} JSON unless set), keep-alive or close. */
+    static void write(final ChannelHandlerContext ctx, final FullHttpResponse response, final boolean keepAlive)
     {
         final HttpHeaders h = response.headers();
         if (!h.contains(HttpHeaderNames.CONTENT_TYPE))
