@@ -194,9 +194,9 @@ public final class ForwarderAgent implements AutoCloseable
             int pos = (int)cursor;
             for (int scanned = 0; scanned < SCAN_FRAMES_PER_SEGMENT; scanned++)
             {
-                if (pos + FRAME_HEADER_LENGTH > segment.capacity())
+                if (pos + FRAME_ALIGNMENT > segment.capacity())
                 {
-                    ended = true;
+                    ended = segment.recovered(); // a live writer always leaves room for its end marker
                     break;
                 }
                 final int len = b.getIntVolatile(pos + FRAME_LENGTH_OFFSET);
@@ -213,7 +213,7 @@ public final class ForwarderAgent implements AutoCloseable
                 {
                     onError.accept("forwarding spool", new IllegalStateException("spool segment " + segment +
                         " has a broken frame length " + len + " at " + pos + "; what follows in it is not sent"));
-                    ended = true;
+                    ended = segment.recovered(); // a live segment is left alone (and logged) rather than unmapped
                     break;
                 }
                 int state = b.getIntVolatile(pos + STATE_OFFSET);

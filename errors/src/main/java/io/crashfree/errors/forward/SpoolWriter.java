@@ -61,11 +61,13 @@ public final class SpoolWriter
         final int uaLength = userAgent == null ? 0 : asciiLength(userAgent);
         final int body = 1 + ipLength + 2 + uaLength + envelopeLength;
         final int frame = frameLength(body);
-        if (frame > spool.segmentBytes() - SEGMENT_HEADER_LENGTH || body < 0)
+        if (frame > spool.segmentBytes() - SEGMENT_HEADER_LENGTH - FRAME_ALIGNMENT || body < 0)
         {
             return TOO_LARGE;
         }
-        if (segment == null || position + frame > segment.capacity())
+        // The last 8 bytes of a segment are kept for its end marker: the forwarder deletes a segment only after it
+        // read that marker, so it never unmaps one its writer may still touch.
+        if (segment == null || position + frame > segment.capacity() - FRAME_ALIGNMENT)
         {
             final int next = nextSegment();
             if (next != CLAIMED)
@@ -152,13 +154,11 @@ public final class SpoolWriter
 
     private int nextSegment()
     {
-        if (segment != null && position + 4 <= segment.capacity())
-        {
-            // Tell the forwarder this segment is complete: it deletes it once everything in it is settled.
-            buffer.putIntOrdered(position + FRAME_LENGTH_OFFSET, END_OF_SEGMENT);
-        }
         if (segment != null)
         {
+            // Tell the forwarder this segment is complete: it deletes it once everything in it is settled. This is
+            // the writer's last touch of it.
+            buffer.putIntOrdered(position + FRAME_LENGTH_OFFSET, END_OF_SEGMENT);
             segment = null;
             buffer = null;
             checksumView = null;
