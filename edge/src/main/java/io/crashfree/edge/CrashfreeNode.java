@@ -12,6 +12,10 @@ import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.edge.registry.AdoptionMonitor;
 import io.crashfree.edge.registry.ReleaseSightings;
+import io.crashfree.errors.forward.ForwardMetrics;
+import io.crashfree.errors.forward.ForwardedEnvelopeObserver;
+import io.crashfree.errors.forward.ForwarderAgent;
+import io.crashfree.errors.forward.Spool;
 import io.crashfree.releases.registry.ReleaseRegistry;
 import io.crashfree.releases.store.SqliteRegistryStore;
 import org.slf4j.Logger;
@@ -43,6 +47,8 @@ public final class CrashfreeNode implements AutoCloseable
     private final SqliteRegistryStore registryStore;
     private final ReleaseRegistry registry;
     private final java.util.concurrent.ScheduledExecutorService sightings;
+    private final Spool spool;
+    private final ForwarderAgent forwarder;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -63,11 +69,37 @@ public final class CrashfreeNode implements AutoCloseable
             throw new IllegalStateException("cannot open the releases registry in " +
                 registryStore.file() + ": " + ex.getMessage(), ex);
         }
-        this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation, registry);
+        final ForwardMetrics forwardMetrics = new ForwardMetrics();
+        this.spool = config.forward().enabled() ? openSpool(config) : null;
+        this.context = new EdgeContext(config, sink, counters, errors, clock, metrics, aggregation, registry, spool,
+            spool == null ? null : forwardMetrics);
         this.sightings = aggregation == null ? null : startSightings(config, aggregation, registry, clock,
             errors);
         this.server = new EdgeServer(context);
         context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
+        if (spool != null)
+        {
+            // Every event loop's first segment is made here, before the node serves.
+            this.forwarder = new ForwarderAgent(spool, config.forward(), forwardMetrics,
+                ForwardedEnvelopeObserver.NONE, context.eventLoopCount(), clock::millis, errors::onError);
+            forwarder.start();
+            metrics.forwardMetrics(forwardMetrics);
+            context.health().essential("the forwarder thread", forwarder::isRunning);
+        }
+        else
+        {
+            this.forwarder = null;
+        }
+    }
+
+    /**
+     * The forwarding spool under the data directory ({@code spool/}): what an earlier run spooled and did not deliver
+     * is sent first.
+     */
+    private static Spool openSpool(final NodeConfig config)
+    {
+        return Spool.open(config.dataDir().resolve(io.crashfree.aggregation.files.DataDirectory.SPOOL_SUBDIR),
+            config.forward().spoolMaxBytes(), LOG::warn, config.forward().syncIntervalMs() > 0);
     }
 
     /**
@@ -188,6 +220,7 @@ public final class CrashfreeNode implements AutoCloseable
         {
             node.server.close();
             node.context.close();
+            node.closeForwarding();
             node.registryStore.close();
             throw ex;
         }
@@ -336,12 +369,26 @@ public final class CrashfreeNode implements AutoCloseable
         return aggregation;
     }
 
+    /** Stops the forwarder (after its current send) and unmaps the spool; what it holds is sent after a restart. */
+    private void closeForwarding()
+    {
+        if (forwarder != null)
+        {
+            forwarder.close();
+        }
+        if (spool != null)
+        {
+            spool.close();
+        }
+    }
+
     /** Stops accepting, finishes in-flight requests, flushes the live aggregates and closes the files. */
     @Override
     public void close()
     {
         server.close();
         context.close();
+        closeForwarding();
         if (sightings != null)
         {
             sightings.shutdownNow();

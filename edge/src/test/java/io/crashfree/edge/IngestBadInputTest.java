@@ -129,7 +129,11 @@ class IngestBadInputTest
             row("dsn of another project", post(PATH, utf8(JAVA_SESSION.replace("{\"sdk\"",
                 "{\"dsn\":\"http://" + KEY_42 + "@127.0.0.1/7\",\"sdk\""))), 403, "ProjectId"),
             row("GET on the envelope route", RawHttp.request("GET", PATH, new String[] { AUTH }, null), 405, "POST"),
-            row("unknown route", post("/api/42/store/", session, AUTH), 404, "not found"));
+            row("unknown route", post("/api/42/minidump/", session, AUTH), 404, "not found"),
+            row("store: no auth", post("/api/42/store/", utf8("{\"message\":\"x\"}")), 401,
+                "missing authorization"),
+            row("store: not an event object", post("/api/42/store/", utf8("[1,2]"), AUTH), 400, "invalid event"),
+            row("store: malformed JSON", post("/api/42/store/", utf8("{\"message\":"), AUTH), 400, "invalid event"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -239,7 +239,7 @@ class SentryCliReleasesTest
     }
 
     /** The binary, installed by the project's script when missing; skips the test only where npm is absent. */
-    private static Path installSentryCli() throws Exception
+    static Path installSentryCli() throws Exception
     {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.isRegularFile(root.resolve("bin/install-sentry-cli")))

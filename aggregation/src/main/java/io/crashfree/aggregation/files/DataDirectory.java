@@ -40,6 +40,8 @@ public final class DataDirectory implements AutoCloseable
     public static final String MANIFEST = "MANIFEST";
     /** The releases registry's subdirectory (its database and git clones): the node's, not an unknown file. */
     public static final String REGISTRY_SUBDIR = "registry";
+    /** The forwarding spool's subdirectory (segment files of envelopes for upstream error trackers): the node's. */
+    public static final String SPOOL_SUBDIR = "spool";
 
     private static final int FORMAT = 1;
     private static final String TMP_SUFFIX = ".tmp";
@@ -146,7 +148,7 @@ public final class DataDirectory implements AutoCloseable
                 {
                     final String name = f.getFileName().toString();
                     if (!name.equals(MANIFEST) && !name.equals(DataDirLock.FILE_NAME) && !subdirs.contains(name) &&
-                        !name.equals(REGISTRY_SUBDIR))
+                        !name.equals(REGISTRY_SUBDIR) && !name.equals(SPOOL_SUBDIR))
                     {
                         log.accept("ignoring unknown file " + f + " in the data directory (not a Crashfree data " +
                             "file; move it elsewhere to silence this warning)");

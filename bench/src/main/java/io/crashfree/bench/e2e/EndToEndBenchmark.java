@@ -41,6 +41,7 @@ public final class EndToEndBenchmark
     private final PrintStream out;
     private final Map<Scenario, List<Leg>> legs = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private EventTrickle trickle;
     private double latencyRate = Double.NaN;
     private long seed = 1;
 
@@ -125,9 +126,26 @@ public final class EndToEndBenchmark
         final ProjectConfig project = config.projects().get(0);
         final String key = project.publicKeys().get(0);
         final long startMs = System.currentTimeMillis();
-        try (BenchTarget node = startNode(config, overrides, dataDir);
-            BenchTarget ceiling = startCeiling())
+        final boolean forwarding = !options.versus().equals("bare");
+        final Path otherDir = forwarding ? Files.createTempDirectory("crashfree-e2e-off-") : null;
+        final ForwardingUpstream upstream = forwarding ? ForwardingUpstream.start(options.versus()) : null;
+        if (forwarding)
         {
+            overrides.put("project." + project.id() + ".upstream.dsn", upstream.dsn());
+        }
+        try (BenchTarget node = startNode("node", ConfigLoader.load(options.config(), overrides), overrides, dataDir);
+            BenchTarget ceiling = forwarding ? startNode("ceiling",
+                ConfigLoader.load(options.config(), nodeOverrides(otherDir)), nodeOverrides(otherDir), otherDir) :
+                startCeiling();
+            EventTrickle trickle = forwarding ? new EventTrickle(project.id(), key) : null)
+        {
+            if (forwarding)
+            {
+                this.trickle = trickle;
+                out.println("e2e: --versus " + options.versus() + ": \"node\" forwards to " + upstream.dsn() +
+                    " (" + upstream.description() + "), \"ceiling\" is the same node without forwarding; both get " +
+                    EventTrickle.PER_SECOND + " event envelopes/s beside the sessions");
+            }
             out.println("e2e: " + Runtime.getRuntime().availableProcessors() + " cores, Java " +
                 System.getProperty("java.version") + ", load average " + EndToEndReport.loadAverage());
             out.println("e2e: node    " + node.description());
@@ -142,7 +160,16 @@ public final class EndToEndBenchmark
         }
         finally
         {
+            trickle = null;
             deleteTree(dataDir);
+            if (otherDir != null)
+            {
+                deleteTree(otherDir);
+            }
+            if (upstream != null)
+            {
+                upstream.close();
+            }
         }
         EndToEndReport.writeJson(options, legs, notes, latencyRate, startMs, options.json());
         out.println("e2e: report " + options.json());
@@ -253,7 +280,22 @@ public final class EndToEndBenchmark
             args.addAll(List.of("--rate", Double.toString(rate)));
         }
         args.addAll(s.loadgenArgs());
-        return Loadgen.run(LoadgenOptions.parse(args.toArray(new String[0])), null);
+        final EventTrickle events = trickle;
+        if (events != null)
+        {
+            events.target(t.port());
+        }
+        try
+        {
+            return Loadgen.run(LoadgenOptions.parse(args.toArray(new String[0])), null);
+        }
+        finally
+        {
+            if (events != null)
+            {
+                events.target(0);
+            }
+        }
     }
 
     private void problems(final Leg leg)
@@ -270,13 +312,13 @@ public final class EndToEndBenchmark
         }
     }
 
-    private BenchTarget startNode(final NodeConfig config, final Map<String, String> overrides, final Path dataDir)
-        throws IOException, InterruptedException
+    private BenchTarget startNode(final String name, final NodeConfig config, final Map<String, String> overrides,
+        final Path dataDir) throws IOException, InterruptedException
     {
         if (options.inProcess())
         {
             final CrashfreeNode node = CrashfreeNode.start(config, Clock.systemUTC());
-            return new InProcessTarget("node", "Crashfree node in-process, " + node.transport() + ", " +
+            return new InProcessTarget(name, "Crashfree node in-process, " + node.transport() + ", " +
                 options.serverThreads() + " event loops", node.port(), node);
         }
         final List<String> jvm = new ArrayList<>(options.nodeJvmFlags());
@@ -288,7 +330,8 @@ public final class EndToEndBenchmark
             main.add("--set");
             main.add(e.getKey() + "=" + e.getValue());
         }
-        return ChildJvm.start("node", "Crashfree node, child JVM with ZGC, " + options.serverThreads() +
+        return ChildJvm.start(name, "Crashfree node" + (config.forward().enabled() ? " forwarding" : "") +
+            ", child JVM with ZGC, " + options.serverThreads() +
             " event loops, data in " + dataDir, jvm, main, Path.of("").toAbsolutePath());
     }
 

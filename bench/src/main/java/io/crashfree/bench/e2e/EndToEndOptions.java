@@ -24,10 +24,14 @@ import java.util.List;
  * @param scenarios      scenarios to run, in order.
  * @param json           where the JSON report goes.
  * @param inProcess      run node and ceiling inside this JVM (tests).
+ * @param versus         what the node is compared with: {@code bare} (the bare Netty ceiling), or
+ *                       {@code forwarding-down} / {@code forwarding-slow}: the "node" forwards to an upstream that is
+ *                       down (a closed port) or slow (answers after 200 ms), the "ceiling" is the same node without
+ *                       forwarding, and both get the same trickle of event envelopes beside the sessions.
  */
 public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path config, int pairs, double seconds,
     double legWarmup, double initialWarmup, int connections, int threads, int serverThreads, int users, int releases,
-    List<Scenario> scenarios, Path json, boolean inProcess)
+    List<Scenario> scenarios, Path json, boolean inProcess, String versus)
 {
     /** Usage text. */
     public static final String USAGE = String.join("\n",
@@ -44,7 +48,10 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
         "  --scenarios LIST      keepalive,close,aggregates,latency (default all, in that order)",
         "  --json FILE           JSON report (default target/e2e/e2e-<time>.json)",
         "  --node-jar JAR --jvm-flags \"...\" --config FILE   how to start the node (bin/crashfree passes them)",
-        "  --in-process          node and ceiling inside this JVM (tests only)");
+        "  --in-process          node and ceiling inside this JVM (tests only)",
+        "  --versus WHAT         bare (default: the bare Netty ceiling), forwarding-down or forwarding-slow (the node",
+        "                        forwarding to an upstream that is down or answers after 200 ms, against the same",
+        "                        node without forwarding; both get 50 event envelopes/s beside the sessions)");
 
     /**
      * @param args command line.
@@ -68,6 +75,7 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
         List<Scenario> scenarios = List.of(Scenario.values());
         Path json = null;
         boolean inProcess = false;
+        String versus = "bare";
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -100,6 +108,14 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
                 case "--users" -> users = (int)number(a, v, 1, 10_000_000);
                 case "--releases" -> releases = (int)number(a, v, 1, 10_000);
                 case "--json" -> json = Path.of(v);
+                case "--versus" ->
+                {
+                    if (!List.of("bare", "forwarding-down", "forwarding-slow").contains(v))
+                    {
+                        throw new IllegalArgumentException("--versus: bare, forwarding-down or forwarding-slow: " + v);
+                    }
+                    versus = v;
+                }
                 case "--scenarios" ->
                 {
                     final List<Scenario> list = new ArrayList<>();
@@ -128,7 +144,7 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
                 ".json");
         }
         return new EndToEndOptions(nodeJar, flags, config, pairs, seconds, legWarmup, initialWarmup, connections,
-            threads, serverThreads, users, releases, scenarios, json, inProcess);
+            threads, serverThreads, users, releases, scenarios, json, inProcess, versus);
     }
 
     private static double number(final String option, final String value, final double min, final double max)

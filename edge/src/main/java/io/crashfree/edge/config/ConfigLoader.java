@@ -3,6 +3,8 @@ package io.crashfree.edge.config;
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.edge.ops.HealthBounds;
+import io.crashfree.errors.forward.ForwardSettings;
+import io.crashfree.errors.forward.UpstreamDsn;
 import io.crashfree.filters.config.FilterConfigException;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.filters.config.FilterSettingsParser;
@@ -34,7 +36,7 @@ public final class ConfigLoader
     private static final Pattern PROJECT_KEY = Pattern.compile(
         "project\\.([^.]+)\\.(name|keys|limits\\.live\\.share|limits\\.names|limits\\.exactly\\.once\\.per\\.day|" +
         "limits\\.key\\.sessions\\.per\\.second|dashboard\\.crash\\.free\\.users\\.threshold|" +
-        "dashboard\\.crash\\.free\\.sessions\\.threshold)");
+        "dashboard\\.crash\\.free\\.sessions\\.threshold|upstream\\.dsn)");
     private static final long MEGABYTE = 1L << 20;
     private static final Pattern PUBLIC_KEY = Pattern.compile("[0-9a-f]{32}");
 
@@ -82,6 +84,9 @@ public final class ConfigLoader
         DEFAULTS.put("ops.metrics.token", "");
         DEFAULTS.put("ops.metrics.host", "");
         DEFAULTS.put("ops.metrics.port", "");
+        DEFAULTS.put("forward.spool.max.megabytes", "1024");
+        DEFAULTS.put("forward.upstream.timeout.seconds", "10");
+        DEFAULTS.put("forward.retry.max.seconds", "60");
     }
 
     private ConfigLoader()
@@ -138,6 +143,7 @@ public final class ConfigLoader
         final Map<String, String> filterValues = new TreeMap<>();
         final Map<Long, Map<String, String>> projectLimitValues = new TreeMap<>();
         final Map<String, String> registryValues = new TreeMap<>();
+        final Map<Long, UpstreamDsn> upstreams = new TreeMap<>();
         for (final Map.Entry<String, String> e : values.entrySet())
         {
             final String key = e.getKey();
@@ -157,6 +163,7 @@ public final class ConfigLoader
                 {
                     case "name" -> projectNames.put(id, e.getValue());
                     case "keys" -> projectKeys.put(id, publicKeys(key, e.getValue()));
+                    case "upstream.dsn" -> upstreams.put(id, upstreamDsn(key, e.getValue()));
                     default -> projectLimitValues.computeIfAbsent(id, x -> new HashMap<>()).put(key, e.getValue());
                 }
             }
@@ -168,7 +175,8 @@ public final class ConfigLoader
             {
                 throw new ConfigException("unknown configuration key: " + key + " (known keys: " +
                     String.join(", ", DEFAULTS.keySet()) + ", project.<id>.name, project.<id>.keys, " +
-                    "project.<id>.limits.*, project.<id>.dashboard.*, project.<id>.filters.*, validation.*, registry.organization, " +
+                    "project.<id>.limits.*, project.<id>.dashboard.*, project.<id>.upstream.dsn, project.<id>.filters.*, " +
+                    "validation.*, registry.organization, " +
                     "repository.<id>.name, repository.<id>.url, auth.token.<id>.value, auth.token.<id>.scopes, " +
                     "notify.users, notify.smtp.*)");
             }
@@ -177,6 +185,13 @@ public final class ConfigLoader
         final List<ProjectConfig> projects = new ArrayList<>();
         final Map<String, Long> owners = new HashMap<>();
         for (final Long id : projectNames.keySet())
+        {
+            if (!projectKeys.containsKey(id))
+            {
+                throw new ConfigException("project " + id + " has no keys: set project." + id + ".keys");
+            }
+        }
+        for (final Long id : upstreams.keySet())
         {
             if (!projectKeys.containsKey(id))
             {
@@ -266,7 +281,25 @@ public final class ConfigLoader
             Map.copyOf(filterValues),
             connectionLimits(merged),
             opsSettings(merged, owners.keySet()),
-            registry(registryValues, owners.keySet()));
+            registry(registryValues, owners.keySet()),
+            new ForwardSettings(Map.copyOf(upstreams),
+                intValue(merged, "forward.spool.max.megabytes", 4, 1 << 20) * MEGABYTE,
+                intValue(merged, "forward.upstream.timeout.seconds", 1, 3600) * 1000L,
+                intValue(merged, "forward.retry.max.seconds", 1, 86_400) * 1000L,
+                aggregation.syncIntervalMs()));
+    }
+
+    private static UpstreamDsn upstreamDsn(final String key, final String value)
+    {
+        try
+        {
+            return UpstreamDsn.parse(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("an upstream DSN must look like https://<public_key>@host/<project_id> (" +
+                ex.getMessage() + "): " + key + "=" + value);
+        }
     }
 
     /**

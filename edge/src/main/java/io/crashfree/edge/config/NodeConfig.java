@@ -3,6 +3,7 @@ package io.crashfree.edge.config;
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.edge.ops.HealthBounds;
+import io.crashfree.errors.forward.ForwardSettings;
 import io.crashfree.filters.config.FilterSettings;
 import io.crashfree.releases.config.RegistrySettings;
 
@@ -41,6 +42,9 @@ import java.util.Map;
  * @param ops                       the {@code ops.*} settings: who may read {@code /metrics}, and where.
  * @param registry                  the releases registry's settings ({@code registry.*}, {@code repository.*},
  *                                  {@code notify.*}, {@code auth.token.*}), parsed by the registry's own parser.
+ * @param forward                   forwarding to upstream error trackers: {@code project.<id>.upstream.dsn},
+ *                                  {@code forward.spool.max.megabytes}, {@code forward.upstream.timeout.seconds},
+ *                                  {@code forward.retry.max.seconds} (and {@code aggregation.sync.interval.ms}).
  */
 public record NodeConfig(
     String httpHost,
@@ -63,7 +67,8 @@ public record NodeConfig(
     Map<String, String> filterValues,
     ConnectionLimits connectionLimits,
     OpsSettings ops,
-    RegistrySettings registry)
+    RegistrySettings registry,
+    ForwardSettings forward)
 {
     /**
      * @param id project id.

@@ -9,6 +9,8 @@ import io.crashfree.edge.dashboard.DashboardSettings;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ingest.IngestWorker;
 import io.crashfree.edge.ingest.ProjectDirectory;
+import io.crashfree.errors.forward.ForwardMetrics;
+import io.crashfree.errors.forward.Spool;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import io.crashfree.aggregation.Aggregation;
@@ -59,6 +61,8 @@ public final class EdgeContext
      * @param metrics  operational metrics.
      * @param aggregation the aggregation side to query, or null (then the read API answers 503).
      * @param releases the releases registry, or null (then its routes answer 503).
+     * @param spool    the forwarding spool, or null when no project forwards.
+     * @param forwardMetrics forwarding's counters, or null with no spool.
      */
     public EdgeContext(
         final NodeConfig config,
@@ -68,7 +72,9 @@ public final class EdgeContext
         final Clock clock,
         final NodeMetrics metrics,
         final Aggregation aggregation,
-        final ReleaseRegistry releases)
+        final ReleaseRegistry releases,
+        final Spool spool,
+        final ForwardMetrics forwardMetrics)
     {
         this.config = config;
         this.metrics = metrics;
@@ -117,7 +123,8 @@ public final class EdgeContext
             @Override
             protected IngestWorker initialValue()
             {
-                return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics, filters);
+                return new IngestWorker(config, jsonFactory, projects, sink, counters, metrics, filters, spool,
+                    forwardMetrics);
             }
         };
     }
@@ -129,6 +136,12 @@ public final class EdgeContext
     LoopConnections loopConnections()
     {
         return loops.get();
+    }
+
+    /** @return the number of event loops (each appends to the forwarding spool through its own writer). */
+    public int eventLoopCount()
+    {
+        return eventLoops;
     }
 
     /** @return the number of event loops. */

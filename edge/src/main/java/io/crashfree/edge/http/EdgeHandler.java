@@ -73,6 +73,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     private boolean keepAlive;
     private long projectId;
     private boolean authFromEnvelope;
+    /** The request is a legacy {@code POST /api/{id}/store/} (one event; forwarded upstream as an envelope). */
+    private boolean store;
     private int encoding;
     private ByteBuf body;
     private Rejection pending;
@@ -371,6 +373,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         }
         route = ROUTE_INGEST;
         projectId = id;
+        store = isStorePath(uri, pathEnd(uri));
         authFromEnvelope = authOutcome == IngestWorker.AUTH_FROM_ENVELOPE;
         encoding = enc;
         // Grown as bytes arrive: a declared length alone never reserves memory.
@@ -604,9 +607,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         body = null;
         try
         {
-            final Rejection r = worker.process(projectId, authFromEnvelope, encoding,
-                buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis(),
-                origin);
+            final Rejection r = store ?
+                worker.processStore(projectId, authFromEnvelope, encoding, buf.array(),
+                    buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis(), origin) :
+                worker.process(projectId, authFromEnvelope, encoding,
+                    buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes(), context.clock().millis(),
+                    origin);
             if (r == null)
             {
                 context.counters().onResponse(200);
@@ -671,6 +677,19 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         return ctx.channel().localAddress() instanceof java.net.InetSocketAddress a ? a.getPort() : 0;
     }
 
+    /** @return whether the path is {@code /api/{id}/store[/]}, the legacy single-event endpoint. */
+    private static boolean isStorePath(final String uri, final int pathEnd)
+    {
+        final int slash = uri.indexOf('/', ENVELOPE_PATH_PREFIX.length());
+        if (slash < 0 || slash > pathEnd)
+        {
+            return false;
+        }
+        final int restLength = pathEnd - slash - 1;
+        return (restLength == 5 || (restLength == 6 && uri.charAt(pathEnd - 1) == '/')) &&
+            uri.startsWith("store", slash + 1);
+    }
+
     private static int pathEnd(final String uri)
     {
         final int q = uri.indexOf('?');
@@ -678,7 +697,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * @return the project id of {@code /api/{id}/envelope[/]}, -1 when the id is not a number, or
+     * @return the project id of {@code /api/{id}/envelope[/]} or {@code /api/{id}/store[/]}, -1 when the id is not a
+     *         number, or
      *         {@link #NOT_ENVELOPE} for any other path.
      */
     private static long envelopeProjectId(final String uri, final int pathEnd)
@@ -697,7 +717,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter
         final int restLength = pathEnd - rest;
         final boolean envelope = (restLength == 8 || (restLength == 9 && uri.charAt(pathEnd - 1) == '/')) &&
             uri.startsWith("envelope", rest);
-        if (!envelope)
+        if (!envelope && !isStorePath(uri, pathEnd))
         {
             return NOT_ENVELOPE;
         }

@@ -26,7 +26,10 @@ import java.math.BigInteger;
  * parser instance serves every segment of every envelope this thread decodes: after warm-up a well-formed envelope
  * is decoded without allocating. Only a malformed segment costs a fresh parser.
  * <p>
- * Items of types other than {@code session} and {@code sessions} are skipped and counted, never rejected.
+ * Items of types other than {@code session} and {@code sessions} are skipped and counted, never rejected; when the
+ * caller forwards them (the project has an upstream), their byte ranges (item header line to the end of the payload)
+ * are recorded for {@link #forwardedStart}/{@link #forwardedEnd}, with the envelope header line's, so the edge can copy
+ * them unchanged into the forwarding spool.
  * Identifiers ({@code sid}, {@code did}) are hashed as they are read (see {@link IdHash}); the text is not kept.
  * <p>
  * One instance per event-loop thread; not thread-safe.
@@ -46,6 +49,15 @@ public final class EnvelopeDecoder
     private ByteArrayFeeder feeder;
     private int skippedItems;
     private int itemIndex;
+    private boolean collectForwarded;
+    private int headerStart;
+    private int headerEnd;
+    private int forwardedCount;
+    private final int[] forwardedStart = new int[MAX_FORWARDED_ITEMS];
+    private final int[] forwardedEnd = new int[MAX_FORWARDED_ITEMS];
+
+    /** Items of other types one envelope may carry to an upstream; past it, {@code 413}. */
+    public static final int MAX_FORWARDED_ITEMS = 1000;
 
     /**
      * @param jsonFactory the factory to make parsers with (shared, thread-safe).
@@ -69,6 +81,24 @@ public final class EnvelopeDecoder
      */
     public Rejection decode(final byte[] buf, final int offset, final int length, final SessionBatch batch)
     {
+        return decode(buf, offset, length, batch, false);
+    }
+
+    /**
+     * Decodes one envelope, recording the ranges of its other items when they are to be forwarded.
+     *
+     * @param buf              bytes of the envelope.
+     * @param offset           first byte.
+     * @param length           number of bytes.
+     * @param batch            batch to fill; the caller has reset it with project and receive time.
+     * @param collectForwarded whether to record the other items' ranges ({@link #forwardedCount}).
+     * @return null when the envelope is valid, else why it is not.
+     */
+    public Rejection decode(final byte[] buf, final int offset, final int length, final SessionBatch batch,
+        final boolean collectForwarded)
+    {
+        this.collectForwarded = collectForwarded;
+        forwardedCount = 0;
         dsn.clear();
         eventId.clear();
         skippedItems = 0;
@@ -107,6 +137,42 @@ public final class EnvelopeDecoder
         return eventId;
     }
 
+    /** @return items recorded for forwarding in the last envelope (0 unless asked for). */
+    public int forwardedCount()
+    {
+        return forwardedCount;
+    }
+
+    /**
+     * @param i an item recorded for forwarding.
+     * @return the first byte of its header line.
+     */
+    public int forwardedStart(final int i)
+    {
+        return forwardedStart[i];
+    }
+
+    /**
+     * @param i an item recorded for forwarding.
+     * @return one past its payload (and the newline after it, when there was one).
+     */
+    public int forwardedEnd(final int i)
+    {
+        return forwardedEnd[i];
+    }
+
+    /** @return the first byte of the last envelope's header line. */
+    public int headerStart()
+    {
+        return headerStart;
+    }
+
+    /** @return one past the last byte of the last envelope's header line (its newline excluded). */
+    public int headerEnd()
+    {
+        return headerEnd;
+    }
+
     /** @return items of types other than session data in the last envelope. */
     public int skippedItems()
     {
@@ -117,6 +183,8 @@ public final class EnvelopeDecoder
         throws IOException, Failure
     {
         int lineEnd = indexOfNewline(buf, start, end);
+        headerStart = start;
+        headerEnd = lineEnd;
         beginValue(buf, start, lineEnd, "envelope header");
         parseEnvelopeHeader(batch);
         endValue("envelope header");
@@ -130,6 +198,7 @@ public final class EnvelopeDecoder
                 continue;
             }
             itemIndex++;
+            final int itemStart = pos;
             lineEnd = indexOfNewline(buf, pos, end);
             beginValue(buf, pos, lineEnd, "item header");
             final int itemType = parseItemHeader();
@@ -182,8 +251,73 @@ public final class EnvelopeDecoder
                 }
                 default:
                     skippedItems++;
+                    if (collectForwarded)
+                    {
+                        if (forwardedCount == MAX_FORWARDED_ITEMS)
+                        {
+                            throw new Failure(Rejection.sizeLimit("event", "more than " + MAX_FORWARDED_ITEMS +
+                                " items other than sessions in one envelope"));
+                        }
+                        forwardedStart[forwardedCount] = itemStart;
+                        forwardedEnd[forwardedCount] = Math.min(pos, end);
+                        forwardedCount++;
+                    }
                     break;
             }
+        }
+    }
+
+    /**
+     * Checks the body of a legacy {@code store} request (one event as a JSON object) and reads its {@code event_id};
+     * the rest of the event is skipped, not kept.
+     *
+     * @param buf    the body.
+     * @param offset first byte.
+     * @param length bytes.
+     * @return null when it is a JSON object, else why not.
+     */
+    public Rejection decodeStoreEvent(final byte[] buf, final int offset, final int length)
+    {
+        dsn.clear();
+        eventId.clear();
+        skippedItems = 0;
+        itemIndex = 0;
+        forwardedCount = 0;
+        if (length == 0)
+        {
+            return Rejection.EMPTY_BODY;
+        }
+        try
+        {
+            beginValue(buf, offset, offset + length, "event");
+            JsonToken t;
+            while ((t = parser.nextToken()) == JsonToken.FIELD_NAME)
+            {
+                final boolean isId = "event_id".equals(parser.currentName());
+                t = nextValue();
+                if (isId && t == JsonToken.VALUE_STRING)
+                {
+                    eventId.set(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                }
+                else
+                {
+                    parser.skipChildren();
+                }
+            }
+            expectEndObject(t, "event");
+            endValue("event");
+            return null;
+        }
+        catch (final Failure failure)
+        {
+            renewParser();
+            return new Rejection(400, "invalid event: " + failure.rejection.detail().substring(
+                "invalid event envelope: ".length()));
+        }
+        catch (final IOException ex)
+        {
+            renewParser();
+            return new Rejection(400, "invalid event: malformed JSON: " + firstLine(ex.getMessage()));
         }
     }
 

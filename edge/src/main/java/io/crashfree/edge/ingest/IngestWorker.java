@@ -8,6 +8,9 @@ import io.crashfree.edge.config.NodeConfig;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.aggregation.session.SessionAggregates;
 import io.crashfree.aggregation.session.SessionUpdate;
+import io.crashfree.errors.forward.ForwardMetrics;
+import io.crashfree.errors.forward.ForwardSettings;
+import io.crashfree.errors.forward.Spool;
 import io.crashfree.filters.DropReason;
 import io.crashfree.filters.SessionFilter;
 import io.crashfree.filters.SessionUpdateView;
@@ -21,6 +24,10 @@ import io.crashfree.filters.ip.MutableIpAddress;
  * A request is handled in two synchronous steps on its channel's thread: {@link #checkRequestAuth} when its head
  * arrives, {@link #process} when its body is complete. Nothing is kept between the two, so requests of many channels
  * interleave safely on one worker.
+ * <p>
+ * For a project with an upstream ({@code project.<id>.upstream.dsn}), the envelope's other items are copied into the
+ * forwarding spool before the answer: room is claimed before the sessions are folded and the frame committed after,
+ * so a {@code 200} means the sessions are folded and the rest is spooled, and a refusal keeps nothing of either.
  */
 public final class IngestWorker
 {
@@ -47,6 +54,8 @@ public final class IngestWorker
     private final BodyDecompressor decompressor;
     private final EnvelopeDecoder decoder;
     private final SessionBatch batch;
+    private final ForwardSettings forward;
+    private final ForwardSpooler spooler;
     private Rejection lastRejection;
 
     /**
@@ -67,6 +76,33 @@ public final class IngestWorker
         final NodeMetrics metrics,
         final FilterSettingsHolder filters)
     {
+        this(config, jsonFactory, projects, sink, counters, metrics, filters, null, null);
+    }
+
+    /**
+     * @param config         limits.
+     * @param jsonFactory    shared parser factory.
+     * @param projects       project and key directory.
+     * @param sink           where valid envelopes' sessions go.
+     * @param counters       shared counters.
+     * @param metrics        latency recorders.
+     * @param filters        validation and inbound filter settings in force.
+     * @param spool          the forwarding spool, or null when no project forwards.
+     * @param forwardMetrics forwarding's counters (with the spool).
+     */
+    public IngestWorker(
+        final NodeConfig config,
+        final JsonFactory jsonFactory,
+        final ProjectDirectory projects,
+        final SessionSink sink,
+        final IngestCounters counters,
+        final NodeMetrics metrics,
+        final FilterSettingsHolder filters,
+        final Spool spool,
+        final ForwardMetrics forwardMetrics)
+    {
+        this.forward = config.forward();
+        this.spooler = spool == null ? null : new ForwardSpooler(spool.newWriter(), forwardMetrics);
         this.metrics = metrics;
         this.filterSettings = filters;
         this.aggregatesView = new FilterViews.AggregatesView(metrics::onDropped);
@@ -153,7 +189,8 @@ public final class IngestWorker
         }
 
         batch.reset(projectId, nowMs);
-        Rejection r = decoder.decode(buf, off, len, batch);
+        final boolean forwarding = spooler != null && forward.forwards(projectId);
+        Rejection r = decoder.decode(buf, off, len, batch, forwarding);
         if (r != null)
         {
             counters.onDecodeFailure();
@@ -192,14 +229,99 @@ public final class IngestWorker
             return Rejection.KEY_RATE;
         }
         applyFilters(projectId, nowMs, client);
+        final boolean spooling = forwarding && decoder.forwardedCount() > 0;
+        if (spooling)
+        {
+            r = spooler.tryClaimEnvelope(decoder, buf, clientIp, client.userAgent);
+            if (r != null)
+            {
+                return r; // nothing folded, nothing spooled
+            }
+        }
         final long foldStart = System.nanoTime();
         final int folded = sink.fold(batch);
         metrics.onFold(System.nanoTime() - foldStart);
         if (folded != SessionSink.FOLDED)
         {
+            if (spooling)
+            {
+                spooler.abort();
+            }
             return refusal(folded);
         }
-        counters.onAccepted(batch.updateCount(), aggregateSessions, decoder.skippedItems());
+        if (spooling)
+        {
+            spooler.commit(projectId, nowMs);
+        }
+        counters.onAccepted(batch.updateCount(), aggregateSessions, forwarding ? 0 : decoder.skippedItems());
+        return null;
+    }
+
+    /**
+     * Decompresses and checks the body of a legacy {@code POST /api/{id}/store/} (one event as JSON) and, for a
+     * project with an upstream, spools it as an envelope with one {@code event} item; otherwise it is skipped and
+     * counted, as other envelope items are.
+     *
+     * @param projectId        project id from the path.
+     * @param authFromEnvelope whether the request carried no auth (a store body has no envelope header to carry it).
+     * @param encoding         a {@link BodyDecompressor} encoding constant.
+     * @param body             body bytes as received.
+     * @param offset           first byte.
+     * @param length           number of bytes.
+     * @param nowMs            receive time.
+     * @param client           where the request came from.
+     * @return null when accepted (answer {@code 200} with the event's id), else the rejection.
+     */
+    public Rejection processStore(
+        final long projectId,
+        final boolean authFromEnvelope,
+        final int encoding,
+        final byte[] body,
+        final int offset,
+        final int length,
+        final long nowMs,
+        final RequestOrigin client)
+    {
+        counters.onBytesIn(length);
+        if (authFromEnvelope)
+        {
+            return Rejection.MISSING_AUTH;
+        }
+        byte[] buf = body;
+        int off = offset;
+        int len = length;
+        if (encoding != BodyDecompressor.IDENTITY)
+        {
+            final Rejection r = decompressor.tryDecompress(encoding, body, offset, length);
+            if (r != null)
+            {
+                counters.onDecodeFailure();
+                return r;
+            }
+            buf = decompressor.output();
+            off = 0;
+            len = decompressor.outputLength();
+        }
+        Rejection r = decoder.decodeStoreEvent(buf, off, len);
+        if (r != null)
+        {
+            counters.onDecodeFailure();
+            return r;
+        }
+        if (spooler == null || !forward.forwards(projectId))
+        {
+            counters.onAccepted(0, 0, 1);
+            return null;
+        }
+        ClientIpResolver.tryResolve(client.cfConnectingIp, client.vercelForwardedFor, client.sentryForwardedFor,
+            client.forwardedFor, client.peer, clientIp);
+        r = spooler.tryClaimStoreEvent(decoder.eventId(), buf, off, len, clientIp, client.userAgent);
+        if (r != null)
+        {
+            return r;
+        }
+        spooler.commit(projectId, nowMs);
+        counters.onAccepted(0, 0, 0);
         return null;
     }
 

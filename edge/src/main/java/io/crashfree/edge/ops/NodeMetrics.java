@@ -38,6 +38,7 @@ public final class NodeMetrics
     private final ConnectionMetrics connections = new ConnectionMetrics();
 
     private volatile java.util.function.Supplier<long[]> queryCacheStats;
+    private volatile io.crashfree.errors.forward.ForwardMetrics forward;
 
     /** Creates empty metrics. */
     public NodeMetrics()
@@ -58,6 +59,12 @@ public final class NodeMetrics
     public void queryCacheStats(final java.util.function.Supplier<long[]> stats)
     {
         this.queryCacheStats = stats;
+    }
+
+    /** @param forward forwarding's counters, rendered with the rest (only when some project forwards). */
+    public void forwardMetrics(final io.crashfree.errors.forward.ForwardMetrics forward)
+    {
+        this.forward = forward;
     }
 
     /** @param nanos one envelope's fold into the aggregates. */
@@ -207,6 +214,11 @@ public final class NodeMetrics
         counter(out, "crashfree_filter_reloads_rejected_total",
             "Filter setting reloads rejected (the old settings stayed in force).", filterReloadFailures.sum());
         connections.render(out);
+        final io.crashfree.errors.forward.ForwardMetrics forwarding = forward;
+        if (forwarding != null)
+        {
+            forwarding.render(out, clockMs.getAsLong());
+        }
 
         quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
         quantiles(out, "crashfree_query_latency_seconds", "Time to answer one query.", queryTotal);

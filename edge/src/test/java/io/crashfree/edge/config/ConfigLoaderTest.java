@@ -94,6 +94,15 @@ class ConfigLoaderTest
             { "auth.token.ci.value", KEY, "an API token must not be an ingest key: auth.token.ci.value" },
             { "notify.users", "nobody", "notify.users=nobody" },
             { "notify.smtp.port", "25", "notify.smtp.host" },
+            { "project.1.upstream.dsn", "glitchtip.example/3", "project.1.upstream.dsn=glitchtip.example/3" },
+            { "project.1.upstream.dsn", "ftp://k@host/3", "(the scheme must be http or https): project.1.upstream.dsn=ftp" },
+            { "project.1.upstream.dsn", "https://host/3", "it has no public key" },
+            { "project.1.upstream.dsn", "https://k@host/", "the path must end with the numeric project id" },
+            { "project.1.upstream.dsn", "https://k@host/x", "project.1.upstream.dsn=https://k@host/x" },
+            { "project.2.upstream.dsn", "https://k@host/3", "project 2 has no keys: set project.2.keys" },
+            { "forward.spool.max.megabytes", "2", "forward.spool.max.megabytes must be an integer between 4" },
+            { "forward.upstream.timeout.seconds", "x", "forward.upstream.timeout.seconds=x" },
+            { "forward.retry.max.seconds", "0", "forward.retry.max.seconds=0" },
         };
         for (final String[] row : rows)
         {
@@ -101,6 +110,20 @@ class ConfigLoaderTest
                 Map.of("project.1.keys", KEY, row[0], row[1])), row[0]);
             assertTrue(ex.getMessage().contains(row[2]), row[0] + ": " + ex.getMessage());
         }
+    }
+
+    @Test
+    void shouldReadAnUpstreamDsnAsTheSdksDo()
+    {
+        final NodeConfig config = ConfigLoader.fromMap(Map.of("project.1.keys", KEY,
+            "project.1.upstream.dsn", "https://abc123:s3cret@errors.example.com:8443/sentry/17"));
+        final var dsn = config.forward().upstreams().get(1L);
+        assertEquals("https://errors.example.com:8443/sentry/api/17/envelope/", dsn.envelopeUri().toString());
+        assertEquals("abc123", dsn.publicKey());
+        assertEquals("s3cret", dsn.secret());
+        assertEquals(1024L << 20, config.forward().spoolMaxBytes());
+        assertTrue(config.forward().forwards(1));
+        assertTrue(!ConfigLoader.fromMap(Map.of("project.1.keys", KEY)).forward().enabled());
     }
 
     @Test
