@@ -11,9 +11,9 @@ import io.crashfree.edge.http.EdgeServer;
 import io.crashfree.edge.ingest.IngestCounters;
 import io.crashfree.edge.ops.NodeMetrics;
 import io.crashfree.edge.registry.AdoptionMonitor;
+import io.crashfree.edge.registry.IssueRecorder;
 import io.crashfree.edge.registry.ReleaseSightings;
 import io.crashfree.errors.forward.ForwardMetrics;
-import io.crashfree.errors.forward.ForwardedEnvelopeObserver;
 import io.crashfree.errors.forward.ForwarderAgent;
 import io.crashfree.errors.forward.Spool;
 import io.crashfree.releases.registry.ReleaseRegistry;
@@ -49,6 +49,7 @@ public final class CrashfreeNode implements AutoCloseable
     private final java.util.concurrent.ScheduledExecutorService sightings;
     private final Spool spool;
     private final ForwarderAgent forwarder;
+    private final IssueRecorder issues;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -80,8 +81,12 @@ public final class CrashfreeNode implements AutoCloseable
         if (spool != null)
         {
             // Every event loop's first segment is made here, before the node serves.
-            this.forwarder = new ForwarderAgent(spool, config.forward(), forwardMetrics,
-                ForwardedEnvelopeObserver.NONE, context.eventLoopCount(), clock::millis, errors::onError);
+            // the events that go upstream are grouped into issues per release on the way (IssueRecorder)
+            this.issues = new IssueRecorder(registry.issues(), config.registry().organization(), config.projects(),
+                errors);
+            metrics.issueRecorder(issues);
+            this.forwarder = new ForwarderAgent(spool, config.forward(), forwardMetrics, issues,
+                context.eventLoopCount(), clock::millis, errors::onError);
             forwarder.start();
             metrics.forwardMetrics(forwardMetrics);
             context.health().essential("the forwarder thread", forwarder::isRunning);
@@ -89,6 +94,7 @@ public final class CrashfreeNode implements AutoCloseable
         else
         {
             this.forwarder = null;
+            this.issues = null;
         }
     }
 
@@ -375,6 +381,17 @@ public final class CrashfreeNode implements AutoCloseable
         if (forwarder != null)
         {
             forwarder.close();
+        }
+        if (issues != null)
+        {
+            try
+            {
+                issues.close(); // records what it has queued before the registry closes
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
         if (spool != null)
         {

@@ -171,7 +171,8 @@ class DashboardServingTest
             uri("/api/42/envelope/?sentry_key=" + TestNodes.KEY_42))
             .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ingest.statusCode(), ingest.body());
-        assertEquals(404, get("/api/42/store/", Map.of()).statusCode());
+        assertEquals(405, get("/api/42/store/", Map.of()).statusCode(), "the store endpoint takes POST only");
+        assertEquals(404, get("/api/42/minidump/", Map.of()).statusCode());
         assertEquals(404, get("/favicon.ico", Map.of()).statusCode());
     }
 

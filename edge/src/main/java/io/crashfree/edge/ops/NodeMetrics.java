@@ -39,6 +39,7 @@ public final class NodeMetrics
 
     private volatile java.util.function.Supplier<long[]> queryCacheStats;
     private volatile io.crashfree.errors.forward.ForwardMetrics forward;
+    private volatile io.crashfree.edge.registry.IssueRecorder issues;
 
     /** Creates empty metrics. */
     public NodeMetrics()
@@ -65,6 +66,12 @@ public final class NodeMetrics
     public void forwardMetrics(final io.crashfree.errors.forward.ForwardMetrics forward)
     {
         this.forward = forward;
+    }
+
+    /** @param issues the grouping of forwarded events into issues, rendered with the rest. */
+    public void issueRecorder(final io.crashfree.edge.registry.IssueRecorder issues)
+    {
+        this.issues = issues;
     }
 
     /** @param nanos one envelope's fold into the aggregates. */
@@ -218,6 +225,11 @@ public final class NodeMetrics
         if (forwarding != null)
         {
             forwarding.render(out, clockMs.getAsLong());
+        }
+        final io.crashfree.edge.registry.IssueRecorder grouping = issues;
+        if (grouping != null)
+        {
+            grouping.render(out);
         }
 
         quantiles(out, "crashfree_fold_latency_seconds", "Time to fold one envelope into the aggregates.", foldTotal);
