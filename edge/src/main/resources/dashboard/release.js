@@ -125,6 +125,7 @@ async function load(state) {
     renderComparison(byRelease.json, projectTotals.json, previous, settingsProject, state);
     renderCharts(byRelease.json, byStatus.json);
     loadRegistry(state, release);
+    loadIssues(state);
   } catch (error) {
     showContent();
     showFailure(error, $('status'));
@@ -306,6 +307,53 @@ async function loadRegistry(state, release) {
       el('td', {}, d.url ? el('a', { href: d.url, rel: 'noopener noreferrer' }, d.name || d.url) : d.name || '—'),
       el('td', { title: fmt.exactTime(d.dateStarted) }, d.dateStarted ? fmt.ago(d.dateStarted) : '—'),
       el('td', { title: fmt.exactTime(d.dateFinished) }, fmt.ago(d.dateFinished))), 'No deploys yet.'),
+  ]);
+}
+
+/**
+ * New issues (first seen here) with their suspect commits, and regressions (came back here), from the issues API.
+ * Suspects are read for the first few new issues only, one request each.
+ */
+const SUSPECTS_READ = 10;
+
+async function loadIssues(state) {
+  const project = [['project', state.project]];
+  const quotedVersion = `"${version}"`;
+  const newIssues = get('issues/', [...project, ['query', `firstRelease:${quotedVersion}`], ['per_page', '25']]);
+  const suspects = new Map();
+  const withSuspects = newIssues.then(async (answer) => {
+    await Promise.all((answer.json || []).slice(0, SUSPECTS_READ).map(async (issue) => {
+      try {
+        const details = (await get(`issues/${encodeURIComponent(issue.id)}/`, [])).json;
+        suspects.set(issue.id, details.suspectCommits || []);
+      } catch (error) {
+        suspects.set(issue.id, []);
+      }
+    }));
+    return answer;
+  });
+  const regressions = get('issues/', [...project, ['query', `is:regressed release:${quotedVersion}`],
+    ['per_page', '25']]).then((answer) => ({
+    ...answer, json: (answer.json || []).filter((i) => i.regressedInRelease === version),
+  }));
+  await Promise.all([
+    section('new-issues', withSuspects, (i) => {
+      const first = (suspects.get(i.id) || [])[0];
+      return el('tr', {},
+        el('td', { className: 'mono' }, i.shortId),
+        el('td', { title: i.culprit || '' }, i.title),
+        el('td', {}, fmt.count(Number(i.count))),
+        el('td', {}, fmt.count(i.userCount)),
+        el('td', { title: first ? (first.suspectFiles || []).join(', ') : '' }, first ?
+          `${first.id.slice(0, 12)} ${(first.message || '').split('\n')[0]}` +
+          (first.author ? ` (${first.author.name || first.author.email})` : '') : '—'));
+    }, 'No new issues in this release.'),
+    section('regressions', regressions, (i) => el('tr', {},
+      el('td', { className: 'mono' }, i.shortId),
+      el('td', { title: i.culprit || '' }, i.title),
+      el('td', {}, (i.statusDetails && i.statusDetails.inRelease) || '—'),
+      el('td', {}, fmt.count(Number(i.count))),
+      el('td', { title: fmt.exactTime(i.lastSeen) }, fmt.ago(i.lastSeen))), 'No regressions in this release.'),
   ]);
 }
 

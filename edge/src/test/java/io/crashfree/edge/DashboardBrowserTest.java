@@ -74,6 +74,7 @@ class DashboardBrowserTest
     @TempDir
     static Path profileDir;
     private static CrashfreeNode node;
+    private static UpstreamServer upstream;
     private static ChromeDriver driver;
     private static String base;
 
@@ -90,7 +91,9 @@ class DashboardBrowserTest
             "chromium and chromedriver are not installed and bin/install-browser could not install them " +
                 "(apt-get install chromium chromium-driver needs root): the dashboard's browser test is skipped");
 
+        upstream = UpstreamServer.start(); // the error tracker behind the node: events go there, grouped on the way
         node = TestNodes.startAggregating(dataDir, Map.of(
+            "project.42.upstream.dsn", upstream.dsn("f00dfeedf00dfeedf00dfeedf00dfeed", 9),
             "query.tokens", TOKEN,
             "auth.token.ci.value", WRITE_TOKEN, "auth.token.ci.scopes", "project:releases",
             // a crash three days ago still counts, so that the 24 h and 7 d views differ
@@ -122,6 +125,10 @@ class DashboardBrowserTest
         if (node != null)
         {
             node.close();
+        }
+        if (upstream != null)
+        {
+            upstream.close();
         }
     }
 
@@ -207,7 +214,18 @@ class DashboardBrowserTest
         assertEquals(6, driver.findElements(By.cssSelector("#comparison tbody tr")).size());
         assertEquals("Fix the checkout crash",
             driver.findElement(By.cssSelector("#commits tbody tr td:nth-child(2)")).getText());
-        assertEquals("src/Checkout.java", driver.findElement(By.cssSelector("#files tbody tr td")).getText());
+        assertTrue(driver.findElements(By.cssSelector("#files tbody tr td:first-child")).stream()
+            .anyMatch(td -> td.getText().equals("src/Checkout.java")));
+        // its new issue, as the issues API lists it, with the commit that touched the code in its frames
+        final JsonNode newIssues = get(ORG + "/issues/?project=42&query=firstRelease:%22shop@2.0.0%22");
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+            d.findElements(By.cssSelector("#new-issues tbody tr")).size() == newIssues.size());
+        assertEquals(1, newIssues.size(), newIssues.toString());
+        assertEquals(newIssues.get(0).get("shortId").asText(),
+            driver.findElement(By.cssSelector("#new-issues tbody tr td")).getText());
+        assertTrue(driver.findElement(By.cssSelector("#new-issues tbody tr td:nth-child(5)")).getText()
+            .startsWith("4c1f0e2d9a8b Fix the checkout crash"), "the suspect commit");
+        assertEquals("No regressions in this release.", driver.findElement(By.id("regressions-status")).getText());
         assertEquals("production", driver.findElement(By.cssSelector("#deploys tbody tr td")).getText());
         assertTrue(driver.findElement(By.id("authors")).getText().contains("Ada Lovelace"));
         assertComparisonIsTheSessionsApis();
@@ -439,7 +457,7 @@ class DashboardBrowserTest
         session(shop, "shop@1.1.0", "staging", "dave", DashboardBrowserTest::handled);
         session(shop, "shop@1.1.0", "production", "erin", null);
         session(shop, "shop@2.0.0", "production", "alice", null);
-        session(shop, "shop@2.0.0", "production", "frank", DashboardBrowserTest::handled);
+        session(shop, "shop@2.0.0", "production", "frank", DashboardBrowserTest::checkoutFailed);
         session(shop, "shop@2.0.0", "production", "grace", null);
         session(shop, "shop@2.0.0", "production", "heidi", null);
         session(admin, "admin@3.1.0", "production", "ivan", DashboardBrowserTest::crash);
@@ -462,9 +480,17 @@ class DashboardBrowserTest
             "4c1f0e2d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d\",\"repository\":\"acme/shop\",\"message\":\"Fix the checkout " +
             "crash\\n\\nNull cart on resume.\",\"author_name\":\"Ada Lovelace\",\"author_email\":\"ada@example.com\"," +
             "\"timestamp\":\"" + Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS) + "\"," +
-            "\"patch_set\":[{\"path\":\"src/Checkout.java\",\"type\":\"M\"}]}]}"));
+            "\"patch_set\":[{\"path\":\"src/Checkout.java\",\"type\":\"M\"},{\"path\":" +
+            "\"edge/src/test/java/io/crashfree/edge/DashboardBrowserTest.java\",\"type\":\"M\"}]}]}"));
         assertEquals(201, send("POST", ORG + "/releases/shop@2.0.0/deploys/", "{\"environment\":\"production\"," +
             "\"name\":\"deploy 42\",\"url\":\"https://ci.example.com/42\"}"));
+        // frank's error is a new issue of shop@2.0.0, grouped on its way upstream
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (get(ORG + "/issues/?project=42&query=firstRelease:shop@2.0.0").size() == 0 &&
+            System.nanoTime() < deadline)
+        {
+            Thread.sleep(50);
+        }
     }
 
     private static int send(final String method, final String path, final String body) throws Exception
@@ -492,6 +518,7 @@ class DashboardBrowserTest
             options.setRelease(release);
             options.setEnvironment(environment);
             options.setDistinctId(user);
+            options.addInAppInclude("io.crashfree.edge");
             options.setFlushTimeoutMillis(5000);
             options.setShutdownTimeoutMillis(5000);
         });
@@ -509,6 +536,11 @@ class DashboardBrowserTest
         {
             Sentry.close();
         }
+    }
+
+    private static void checkoutFailed()
+    {
+        Sentry.captureException(new IllegalArgumentException("the cart is empty"));
     }
 
     private static void handled()

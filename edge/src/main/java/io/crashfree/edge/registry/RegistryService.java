@@ -42,6 +42,7 @@ import java.util.function.Function;
  *   GET    …/releases/{version}/commits/ | commitfiles/ | previous-with-commits/
  *   GET|POST …/releases/{version}/deploys/
  *   GET    /api/0/projects/{org}/{project}/issues/?query=           a project's issues, paged
+ *   GET    /api/0/organizations/{org}/issues/?project=&query=      the projects' issues, paged
  *   GET    /api/0/organizations/{org}/issues/{id or short id}/      one issue, per release, suspect commits
  * </pre>
  * Runs on the query threads. Thread-safe: the registry serializes its transactions.
@@ -169,6 +170,10 @@ public final class RegistryService
             {
                 return method.equals("GET") ? issue(org, parts[5]) : notAllowed(method, path);
             }
+            if (n == 5 && parts[4].equals("issues"))
+            {
+                return method.equals("GET") ? organizationIssues(org, path, params) : notAllowed(method, path);
+            }
         }
         else if (parts[2].equals("projects") && n == 6 && parts[5].equals("issues"))
         {
@@ -277,6 +282,60 @@ public final class RegistryService
         }
         final ArrayNode json = IssueJsonWriter.issues(found.value().subList(page.from(), page.to()),
             projectId(project));
+        return new QueryService.Response(200, new String(ReleaseJsonWriter.toBytes(json), StandardCharsets.UTF_8),
+            page.link(path, params));
+    }
+
+    /**
+     * Sentry's organization issues: the issues of the {@code project} ids asked for (all projects without one), most
+     * recently seen first, paged.
+     */
+    private QueryService.Response organizationIssues(final String org, final String path,
+        final Map<String, List<String>> params) throws SQLException
+    {
+        final List<String> requested = params.getOrDefault("project", List.of());
+        final List<ProjectConfig> selected = new java.util.ArrayList<>();
+        for (final String id : requested)
+        {
+            final ProjectConfig p = projects.stream().filter(c -> String.valueOf(c.id()).equals(id.trim()))
+                .findFirst().orElse(null);
+            if (p == null && !id.trim().equals("-1"))
+            {
+                return error(400, "unknown project: " + id);
+            }
+            if (p != null)
+            {
+                selected.add(p);
+            }
+        }
+        final String query = params.getOrDefault("query", List.of("")).get(0);
+        final List<io.crashfree.releases.model.Issue> all = new java.util.ArrayList<>();
+        for (final ProjectConfig p : selected.isEmpty() ? projects : selected)
+        {
+            final RegistryResult<List<io.crashfree.releases.model.Issue>> found = registry.issues().issues(org,
+                p.name(), query);
+            if (!found.isSuccess())
+            {
+                return failure(found);
+            }
+            all.addAll(found.value());
+        }
+        all.sort(java.util.Comparator.comparingLong(io.crashfree.releases.model.Issue::lastSeenMs).reversed()
+            .thenComparing(java.util.Comparator.comparingLong(io.crashfree.releases.model.Issue::id).reversed()));
+        final ReleaseList.Page page;
+        try
+        {
+            page = ReleaseList.Page.of(params, all.size());
+        }
+        catch (final io.crashfree.aggregation.query.QueryException ex)
+        {
+            return error(400, ex.getMessage());
+        }
+        final ArrayNode json = MAPPER.createArrayNode();
+        for (final io.crashfree.releases.model.Issue issue : all.subList(page.from(), page.to()))
+        {
+            json.add(IssueJsonWriter.issue(issue, projectId(issue.project())));
+        }
         return new QueryService.Response(200, new String(ReleaseJsonWriter.toBytes(json), StandardCharsets.UTF_8),
             page.link(path, params));
     }
