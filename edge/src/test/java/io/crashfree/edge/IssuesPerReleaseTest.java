@@ -43,21 +43,23 @@ class IssuesPerReleaseTest
     @Test
     void shouldGroupCountSuspectResolveAndRegress() throws Exception
     {
-        try (UpstreamServer upstream = UpstreamServer.start();
+        try (TestGitRepository git = TestGitRepository.init(dir.resolve("app"));
+             UpstreamServer upstream = UpstreamServer.start();
              CrashfreeNode node = TestNodes.startAggregating(dir.resolve("data"), Map.of(
                  "project.42.upstream.dsn", upstream.dsn(UPSTREAM_KEY, 9),
                  "query.tokens", TOKEN,
-                 "auth.token.ci.value", WRITE, "auth.token.ci.scopes", "org:read, project:releases"));
+                 "auth.token.ci.value", WRITE, "auth.token.ci.scopes", "org:read, project:releases",
+                 "repository.app.name", "acme/app", "repository.app.url", dir.resolve("app").toString()));
              RawHttp http = new RawHttp(node.port()))
         {
             final String dsn = "http://" + TestNodes.KEY_42 + "@127.0.0.1:" + node.port() + "/42";
-            // app@1.0 brings the commit that touched this file
+            // a real history: the second commit touched this file (the issue's in-app frames are in it)
+            git.commit("README.md", "v1");
+            final String suspect = git.commit(THIS_FILE, "class IssuesPerReleaseTest {}", "Charge the card twice");
+            git.commit("README.md", "v2");
+            // app@1.0's commits come from the repository, resolved by the node (no baseline: the latest 20)
             call(http, "POST", ORG + "/releases/", "{\"version\":\"app@1.0\",\"projects\":[\"captures\"]," +
-                "\"commits\":[{\"id\":\"c0ffee01\",\"message\":\"Charge the card twice\",\"author_name\":\"Dev One\"," +
-                "\"author_email\":\"dev@example.com\",\"timestamp\":\"2026-12-01T10:00:00Z\"," +
-                "\"patch_set\":[{\"path\":\"" + THIS_FILE + "\",\"type\":\"M\"}]}," +
-                "{\"id\":\"c0ffee00\",\"message\":\"Docs\",\"patch_set\":[{\"path\":\"README.md\",\"type\":\"M\"}]}]}",
-                201);
+                "\"refs\":[{\"repository\":\"acme/app\",\"commit\":\"" + git.sha(3) + "\"}]}", 201);
 
             sdk(dsn, "app@1.0", "user-a", Failure.CHECKOUT_1, Failure.CHECKOUT_2);
             sdk(dsn, "app@1.0", "user-b", Failure.REFUND);
@@ -74,17 +76,22 @@ class IssuesPerReleaseTest
             assertTrue(shortId.startsWith("CAPTURES-"), shortId);
 
             final JsonNode details = get(http, ORG + "/issues/" + shortId + "/");
-            assertEquals(List.of("c0ffee01"), ids(details.get("suspectCommits")), "only the commit touching the frames");
-            assertEquals("dev@example.com", details.get("suggestedAssignee").get("email").asText());
+            assertEquals(List.of(suspect), ids(details.get("suspectCommits")), "only the commit touching the frames");
+            assertEquals("two@example.com", details.get("suggestedAssignee").get("email").asText(), "its author");
             assertEquals("2", details.get("releases").get(0).get("count").asText());
             assertEquals(2, get(http, ORG + "/releases/app@1.0/").get("newGroups").asInt());
 
             // app@1.1 fixes it; app@1.0 clients still send it: still resolved
+            final String fix = git.commit(THIS_FILE, "class IssuesPerReleaseTest { }", "Charge once\n\nFixes " +
+                shortId + "\n");
             call(http, "POST", ORG + "/releases/", "{\"version\":\"app@1.1\",\"projects\":[\"captures\"]," +
-                "\"commits\":[{\"id\":\"c0ffee02\",\"message\":\"Charge once\\n\\nFixes " + shortId + "\"}]}", 201);
+                "\"refs\":[{\"repository\":\"acme/app\",\"commit\":\"" + fix + "\"}]}", 201);
+            assertEquals(List.of(fix), ids(JSON.readTree(call(http, "GET", ORG + "/releases/app@1.1/commits/", 200)
+                .body())), "from the previous release's last commit");
             JsonNode resolved = get(http, ORG + "/issues/" + shortId + "/");
             assertEquals("resolved", resolved.get("status").asText());
             assertEquals("app@1.1", resolved.get("statusDetails").get("inRelease").asText());
+            assertEquals(fix, resolved.get("statusDetails").get("inCommit").get("id").asText());
             sdk(dsn, "app@1.0", "user-c", Failure.CHECKOUT_1);
             await(http, "/api/0/projects/crashfree/captures/issues/?query=release:app@1.0", list -> countOf(list) == 4);
             assertEquals("resolved", get(http, ORG + "/issues/" + shortId + "/").get("status").asText());

@@ -44,12 +44,25 @@ final class TestGitRepository implements AutoCloseable
      */
     String commit(final String path, final String content) throws Exception
     {
+        return commit(path, content, "commit " + (shas.size() + 1) + ": " + path);
+    }
+
+    /**
+     * Commits one file's new content with a message of the test's.
+     *
+     * @param path    the file.
+     * @param content its new content.
+     * @param message the commit message.
+     * @return the commit's sha.
+     */
+    String commit(final String path, final String content, final String message) throws Exception
+    {
         final int n = shas.size() + 1;
         final Path file = work.resolve(path);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
         git.add().addFilepattern(path).call();
-        return commitStaged("commit " + n + ": " + path, n);
+        return commitStaged(message, n);
     }
 
     /**
