@@ -51,7 +51,8 @@ final class PostgresForTests
         execute("DROP SCHEMA IF EXISTS " + schemaUrl.substring(schemaUrl.lastIndexOf('=') + 1) + " CASCADE");
     }
 
-    private static void execute(final String sql)
+    /** @param sql one statement run on its own connection to the server's database (auto-commit). */
+    static void execute(final String sql)
     {
         try (Connection c = new org.postgresql.Driver().connect(url(), new Properties());
              Statement s = c.createStatement())

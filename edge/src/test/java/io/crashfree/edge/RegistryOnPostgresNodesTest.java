@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cluster mode's registry: two in-process nodes with their own data directories, both with
  * {@code registry.database.url} pointing at one real PostgreSQL database. What is written through one node's HTTP API
- * is read through the other's; the same {@code releases new} sent to both at once is created once (one 201, one 208).
+ * is read through the other's; the same {@code releases new} sent to both at once is created once (one 201, one 208);
+ * when PostgreSQL ends the nodes' connections, one request per node answers an error and the next ones work.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RegistryOnPostgresNodesTest
@@ -129,6 +130,21 @@ class RegistryOnPostgresNodesTest
             pool.shutdownNow();
         }
         assertEquals(10, b.get(ORG + "/releases/", WRITE).size());
+    }
+
+    @Test
+    void shouldAnswerAnErrorThenServeAgainWhenPostgresqlEndsTheNodesConnections() throws Exception
+    {
+        expect(201, a.call("POST", ORG + "/releases/", WRITE, "{\"version\":\"app@3.0\",\"projects\":[\"captures\"]}"));
+        // what a PostgreSQL restart does to the nodes' connections: the server ends them
+        PostgresForTests.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE application_name = 'crashfree-registry'");
+        // each node's next request meets its ended connection and answers an error; the one after that reconnects
+        // (nothing else in these nodes uses the registry meanwhile: no sessions, so no sightings or adoption looks)
+        expect(500, a.call("GET", ORG + "/releases/app@3.0/", WRITE, null));
+        expect(200, a.call("GET", ORG + "/releases/app@3.0/", WRITE, null));
+        expect(500, b.call("GET", ORG + "/releases/app@3.0/", WRITE, null));
+        expect(208, b.call("POST", ORG + "/releases/", WRITE, "{\"version\":\"app@3.0\",\"projects\":[\"other\"]}"));
     }
 
     private static void expect(final int status, final RawHttp.Response response)
