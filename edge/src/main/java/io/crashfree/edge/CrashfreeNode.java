@@ -17,6 +17,10 @@ import io.crashfree.errors.forward.ForwardMetrics;
 import io.crashfree.errors.forward.ForwarderAgent;
 import io.crashfree.errors.forward.Spool;
 import io.crashfree.releases.registry.ReleaseRegistry;
+import io.crashfree.releases.config.RegistrySettings;
+import io.crashfree.releases.config.RegistrySettingsParser;
+import io.crashfree.releases.store.PostgresRegistryStore;
+import io.crashfree.releases.store.RegistryStore;
 import io.crashfree.releases.store.SqliteRegistryStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +48,7 @@ public final class CrashfreeNode implements AutoCloseable
     private final Aggregation aggregation;
     private final NodeMetrics metrics = new NodeMetrics();
     private final EdgeContext context;
-    private final SqliteRegistryStore registryStore;
+    private final RegistryStore registryStore;
     private final ReleaseRegistry registry;
     private final java.util.concurrent.ScheduledExecutorService sightings;
     private final Spool spool;
@@ -68,7 +72,7 @@ public final class CrashfreeNode implements AutoCloseable
         {
             registryStore.close();
             throw new IllegalStateException("cannot open the releases registry in " +
-                registryStore.file() + ": " + ex.getMessage(), ex);
+                registryStore.location() + ": " + ex.getMessage(), ex);
         }
         final ForwardMetrics forwardMetrics = new ForwardMetrics();
         this.spool = config.forward().enabled() ? openSpool(config) : null;
@@ -165,16 +169,38 @@ public final class CrashfreeNode implements AutoCloseable
         }
     }
 
-    private static SqliteRegistryStore openRegistryStore(final NodeConfig config, final Clock clock)
+    /**
+     * The registry's database: the embedded SQLite file under the data directory, or, with
+     * {@code registry.database.url}, the PostgreSQL database the cluster's nodes share (migrated at open, once however
+     * many nodes start at once).
+     */
+    private static RegistryStore openRegistryStore(final NodeConfig config, final Clock clock)
     {
+        final RegistrySettings.Database database = config.registry().database();
+        if (database.embedded())
+        {
+            try
+            {
+                return SqliteRegistryStore.open(registryDir(config), clock.millis());
+            }
+            catch (final java.sql.SQLException ex)
+            {
+                throw new IllegalStateException("cannot open the releases registry in " + config.dataDir() + ": " +
+                    ex.getMessage(), ex);
+            }
+        }
         try
         {
-            return SqliteRegistryStore.open(registryDir(config), clock.millis());
+            final RegistryStore store = PostgresRegistryStore.open(database.url(), database.user(),
+                database.password(), clock.millis());
+            LOG.info("releases registry on PostgreSQL: {}", store.location());
+            return store;
         }
         catch (final java.sql.SQLException ex)
         {
-            throw new IllegalStateException("cannot open the releases registry in " + config.dataDir() + ": " +
-                ex.getMessage(), ex);
+            throw new IllegalStateException("cannot open the releases registry on PostgreSQL (" +
+                RegistrySettingsParser.DATABASE_URL_KEY + "=" + database.url().replaceAll("(?i)(password=)[^&]*",
+                "$1***") + "): " + ex.getMessage() + " [SQL state " + ex.getSQLState() + "]", ex);
         }
     }
 

@@ -18,11 +18,43 @@ import java.util.Set;
  * @param smtp the SMTP server, or {@code null} when deploy emails are off ({@code notify.smtp.*})
  * @param tokens the API tokens ({@code auth.token.<id>.value}, {@code auth.token.<id>.scopes})
  * @param adoptionIntervalSec how often adoption stages are looked at ({@code registry.adoption.interval.seconds})
+ * @param database where the registry's database is ({@code registry.database.*})
  */
 public record RegistrySettings(String organization, List<Repository> repositories, Set<String> notifyUsers,
                                SmtpDeployNotifier.SmtpSettings smtp, List<TokenAuthorizer.Token> tokens,
-                               int adoptionIntervalSec)
+                               int adoptionIntervalSec, Database database)
 {
+    /**
+     * The registry's database.
+     *
+     * @param url empty for the embedded SQLite file in the data directory, else a {@code jdbc:postgresql://} URL
+     *            ({@code registry.database.url})
+     * @param user PostgreSQL's user, or empty ({@code registry.database.user})
+     * @param password PostgreSQL's password, or empty ({@code registry.database.password})
+     */
+    public record Database(String url, String user, String password)
+    {
+        /** The embedded default: one SQLite file in the node's data directory. */
+        public static final Database EMBEDDED = new Database("", "", "");
+
+        /**
+         * Whether the registry is the embedded SQLite file.
+         *
+         * @return true without a URL
+         */
+        public boolean embedded()
+        {
+            return url.isEmpty();
+        }
+
+        /** Keeps the password out of logs and messages. */
+        @Override
+        public String toString()
+        {
+            return embedded() ? "embedded SQLite" : url + (user.isEmpty() ? "" : " as " + user);
+        }
+    }
+
     /**
      * The registry's context for these settings.
      *

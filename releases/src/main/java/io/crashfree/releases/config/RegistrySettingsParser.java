@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * <pre>
  *   registry.organization=crashfree              the organization's slug (SENTRY_ORG)
  *   registry.adoption.interval.seconds=60        how often adoption stages are looked at (Sentry: every minute)
+ *   registry.database.url=                       empty: the embedded SQLite file; jdbc:postgresql://host:port/db
+ *   registry.database.user= / registry.database.password=   PostgreSQL's login (only with a PostgreSQL URL)
  *   repository.&lt;id&gt;.name=acme/app              a repository's name in refs and set-commits --commit
  *   repository.&lt;id&gt;.url=/srv/git/app           a local path the node reads, or a git URL it clones
  *   notify.users=dev@example.com, ops@example.com known users: deploy emails go to those among the commit authors
@@ -39,6 +41,12 @@ public final class RegistrySettingsParser
     public static final String DEFAULT_ORGANIZATION = "crashfree";
     /** How often adoption is looked at. */
     public static final String ADOPTION_INTERVAL_KEY = "registry.adoption.interval.seconds";
+    /** The registry's database: empty for the embedded SQLite file, else a PostgreSQL JDBC URL. */
+    public static final String DATABASE_URL_KEY = "registry.database.url";
+    /** PostgreSQL's user. */
+    public static final String DATABASE_USER_KEY = "registry.database.user";
+    /** PostgreSQL's password. */
+    public static final String DATABASE_PASSWORD_KEY = "registry.database.password";
     /** Shortest token accepted. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -78,6 +86,9 @@ public final class RegistrySettingsParser
         Map<String, String> smtp = new TreeMap<>();
         Set<String> users = new LinkedHashSet<>();
         int adoptionIntervalSec = 60;
+        String databaseUrl = "";
+        String databaseUser = "";
+        String databasePassword = "";
         for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet())
         {
             String key = e.getKey();
@@ -93,6 +104,18 @@ public final class RegistrySettingsParser
             else if (key.equals(ADOPTION_INTERVAL_KEY))
             {
                 adoptionIntervalSec = integer(key, value, 1, 3600);
+            }
+            else if (key.equals(DATABASE_URL_KEY))
+            {
+                databaseUrl = value;
+            }
+            else if (key.equals(DATABASE_USER_KEY))
+            {
+                databaseUser = value;
+            }
+            else if (key.equals(DATABASE_PASSWORD_KEY))
+            {
+                databasePassword = e.getValue(); // a password may begin or end with a space
             }
             else if (key.equals(USERS_KEY))
             {
@@ -128,7 +151,46 @@ public final class RegistrySettingsParser
             }
         }
         return new RegistrySettings(organization, repositories(repositories), Set.copyOf(users), smtp(smtp),
-                tokens(tokens), adoptionIntervalSec);
+                tokens(tokens), adoptionIntervalSec, database(databaseUrl, databaseUser, databasePassword));
+    }
+
+    /**
+     * The database settings: no URL is the embedded SQLite file (then a user or password is a mistake worth naming);
+     * a URL must be PostgreSQL's, {@code jdbc:postgresql://host[:port]/database[?parameters]}.
+     */
+    private static RegistrySettings.Database database(String url, String user, String password)
+    {
+        if (url.isEmpty())
+        {
+            if (!user.isEmpty())
+            {
+                throw bad(DATABASE_USER_KEY, user, "a database user needs " + DATABASE_URL_KEY
+                        + " (without it the registry is the embedded SQLite file)");
+            }
+            if (!password.isEmpty())
+            {
+                throw new RegistryConfigException(DATABASE_PASSWORD_KEY, "a database password needs "
+                        + DATABASE_URL_KEY + " (without it the registry is the embedded SQLite file): "
+                        + DATABASE_PASSWORD_KEY + "=<" + password.length() + " characters>");
+            }
+            return RegistrySettings.Database.EMBEDDED;
+        }
+        if (!url.matches("jdbc:postgresql://[^/?#\\s]+/[^/?#\\s]+(\\?\\S*)?"))
+        {
+            throw bad(DATABASE_URL_KEY, url, "must be empty (the embedded SQLite file) or"
+                    + " jdbc:postgresql://host:port/database");
+        }
+        String portText = url.substring("jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
+        int colon = portText.lastIndexOf(':');
+        if (colon >= 0 && !portText.endsWith("]"))
+        {
+            String port = portText.substring(colon + 1);
+            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535)
+            {
+                throw bad(DATABASE_URL_KEY, url, "the port must be an integer between 1 and 65535");
+            }
+        }
+        return new RegistrySettings.Database(url, user, password);
     }
 
     private static void pair(Map<String, String[]> into, String key, String value, String prefix, String first,

@@ -564,7 +564,11 @@ final class ReleaseSql
 
     static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException
     {
-        PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        return bind(c.prepareStatement(sql), args);
+    }
+
+    private static PreparedStatement bind(PreparedStatement s, Object... args) throws SQLException
+    {
         for (int i = 0; i < args.length; i++)
         {
             Object arg = args[i];
@@ -617,9 +621,14 @@ final class ReleaseSql
         }
     }
 
+    /**
+     * Runs an insert and answers the generated id: SQLite's rowid; on PostgreSQL the driver adds {@code RETURNING *},
+     * whose first column is the id in every table that has one (each such table declares it first). Tables without a
+     * generated id answer their first column, which callers ignore.
+     */
     static long insert(Connection c, String sql, Object... args) throws SQLException
     {
-        try (PreparedStatement s = prepare(c, sql, args))
+        try (PreparedStatement s = bind(c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS), args))
         {
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys())

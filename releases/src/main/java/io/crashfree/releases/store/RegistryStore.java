@@ -4,12 +4,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * The registry's database: one interface over the JDBC database that holds the control-plane data, so the embedded
- * SQLite file ({@link SqliteRegistryStore}) can later be swapped for PostgreSQL in cluster mode. The SQL the registry
- * issues is plain ANSI SQL that both understand.
+ * The registry's database: one interface over the JDBC database that holds the control-plane data, the embedded
+ * SQLite file ({@link SqliteRegistryStore}) or, in cluster mode, a PostgreSQL database that the nodes share
+ * ({@link PostgresRegistryStore}). The SQL the registry issues is plain SQL that both understand; the schema is one
+ * list of migrations ({@link SchemaMigrations}).
  * <p>
  * Every request runs as one {@link #inTransaction transaction}: it commits when the work returns a result that says
- * so, and rolls back otherwise, so a rejected request changes nothing.
+ * so, and rolls back otherwise, so a rejected request changes nothing. The work may run more than once when the
+ * database asks for a retry (PostgreSQL's serialization failures between nodes), so it must do nothing outside the
+ * transaction that cannot be repeated (emails are sent after it, by the caller).
  */
 public interface RegistryStore extends AutoCloseable
 {
@@ -51,6 +54,13 @@ public interface RegistryStore extends AutoCloseable
      * @throws SQLException when the database fails
      */
     int schemaVersion() throws SQLException;
+
+    /**
+     * Where the database is, for messages: a file, or a JDBC URL without its password.
+     *
+     * @return the location
+     */
+    String location();
 
     /** Closes the database. */
     @Override

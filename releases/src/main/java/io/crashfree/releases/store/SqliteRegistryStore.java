@@ -59,7 +59,7 @@ public final class SqliteRegistryStore implements RegistryStore
             statement.execute("PRAGMA foreign_keys=ON");
             statement.execute("PRAGMA busy_timeout=5000");
             connection.setAutoCommit(false);
-            SchemaMigrations.apply(connection, nowMs);
+            SchemaMigrations.apply(connection, nowMs, SqlDialect.SQLITE);
         }
         catch (SQLException e)
         {
@@ -77,6 +77,12 @@ public final class SqliteRegistryStore implements RegistryStore
     public Path file()
     {
         return file;
+    }
+
+    @Override
+    public String location()
+    {
+        return file.toString();
     }
 
     @Override

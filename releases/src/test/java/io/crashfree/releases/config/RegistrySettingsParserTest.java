@@ -65,6 +65,16 @@ class RegistrySettingsParserTest
                 {"auth.token.ci.value", "short", "token ci needs both value and scopes: auth.token.ci.scopes is"
                         + " missing"},
                 {"registry.colour", "blue", "unknown registry setting: registry.colour=blue"},
+                {"registry.database.url", "jdbc:mysql://db/crashfree", "must be empty (the embedded SQLite file) or"
+                        + " jdbc:postgresql://host:port/database: registry.database.url=jdbc:mysql://db/crashfree"},
+                {"registry.database.url", "jdbc:postgresql://db:5432", "must be empty (the embedded SQLite file) or"
+                        + " jdbc:postgresql://host:port/database: registry.database.url=jdbc:postgresql://db:5432"},
+                {"registry.database.url", "jdbc:postgresql://db:99999/crashfree", "the port must be an integer"
+                        + " between 1 and 65535: registry.database.url=jdbc:postgresql://db:99999/crashfree"},
+                {"registry.database.user", "crashfree", "a database user needs registry.database.url (without it"
+                        + " the registry is the embedded SQLite file): registry.database.user=crashfree"},
+                {"registry.database.password", "secret", "a database password needs registry.database.url (without"
+                        + " it the registry is the embedded SQLite file): registry.database.password=<6 characters>"},
         };
         for (String[] row : rows)
         {
@@ -81,6 +91,23 @@ class RegistrySettingsParserTest
         RegistryConfigException port = assertThrows(RegistryConfigException.class, () -> RegistrySettingsParser.parse(
                 Map.of("notify.smtp.host", "h", "notify.smtp.from", "a@b", "notify.smtp.port", "0")));
         assertEquals("must be an integer between 1 and 65535: notify.smtp.port=0", port.getMessage());
+    }
+
+    @Test
+    void shouldPointTheRegistryAtPostgresqlOrTheEmbeddedFile()
+    {
+        assertTrue(RegistrySettingsParser.parse(Map.of()).database().embedded(), "no URL: the embedded SQLite file");
+        assertTrue(RegistrySettingsParser.parse(Map.of("registry.database.url", " ")).database().embedded());
+        RegistrySettings.Database database = RegistrySettingsParser.parse(Map.of(
+                "registry.database.url", "jdbc:postgresql://10.0.0.5:5432/crashfree?sslmode=require",
+                "registry.database.user", "crashfree",
+                "registry.database.password", "s3cret")).database();
+        assertEquals("jdbc:postgresql://10.0.0.5:5432/crashfree?sslmode=require", database.url());
+        assertEquals("crashfree", database.user());
+        assertEquals("s3cret", database.password());
+        assertEquals(false, database.toString().contains("s3cret"), "the password stays out of messages");
+        assertEquals("jdbc:postgresql://db/registry", RegistrySettingsParser.parse(Map.of(
+                "registry.database.url", "jdbc:postgresql://db/registry")).database().url(), "the default port");
     }
 
     @Test

@@ -21,6 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CommitsTest
 {
 
+    /** @return the database these tests run on (their {@code …OnPostgresTest} twin: PostgreSQL) */
+    RegistryFixture.Backend backend()
+    {
+        return RegistryFixture.Backend.SQLITE;
+    }
+
     @TempDir
     Path dataDir;
     private RegistryFixture fixture;
@@ -29,7 +35,7 @@ class CommitsTest
     @BeforeEach
     void open() throws Exception
     {
-        fixture = RegistryFixture.open(dataDir);
+        fixture = RegistryFixture.open(backend(), dataDir);
         registry = fixture.registry;
         registry.createRelease(ORG, ReleaseInput.of("app@1.0", List.of("default")), T0);
     }

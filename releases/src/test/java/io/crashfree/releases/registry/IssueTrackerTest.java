@@ -27,6 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IssueTrackerTest
 {
+
+    /** @return the database these tests run on (their {@code …OnPostgresTest} twin: PostgreSQL) */
+    RegistryFixture.Backend backend()
+    {
+        return RegistryFixture.Backend.SQLITE;
+    }
+
     private static final List<String> CHECKOUT = List.of("Checkout.java", "src/main/java/com/acme/Checkout.java");
 
     @TempDir
@@ -38,7 +45,7 @@ class IssueTrackerTest
     @BeforeEach
     void open() throws Exception
     {
-        fixture = RegistryFixture.open(dataDir);
+        fixture = RegistryFixture.open(backend(), dataDir);
         registry = fixture.registry;
         tracker = new IssueTracker(fixture.store);
     }

@@ -18,6 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ReleaseRegistryTest
 {
 
+    /** @return the database these tests run on (their {@code …OnPostgresTest} twin: PostgreSQL) */
+    RegistryFixture.Backend backend()
+    {
+        return RegistryFixture.Backend.SQLITE;
+    }
+
     @TempDir
     Path dataDir;
     private RegistryFixture fixture;
@@ -26,7 +32,7 @@ class ReleaseRegistryTest
     @BeforeEach
     void open() throws Exception
     {
-        fixture = RegistryFixture.open(dataDir);
+        fixture = RegistryFixture.open(backend(), dataDir);
         registry = fixture.registry;
     }
 

@@ -28,6 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryRefsTest
 {
 
+    /** @return the database these tests run on (their {@code …OnPostgresTest} twin: PostgreSQL) */
+    RegistryFixture.Backend backend()
+    {
+        return RegistryFixture.Backend.SQLITE;
+    }
+
     @TempDir
     Path tmp;
     private Path work;
@@ -45,7 +51,7 @@ class RepositoryRefsTest
         {
             commit(i, "f" + i + ".txt", "one\n");
         }
-        fixture = RegistryFixture.open(tmp.resolve("data"), List.of(
+        fixture = RegistryFixture.open(backend(), tmp.resolve("data"), List.of(
                         new Repository("app", "acme/app", work.toString()),
                         new Repository("remote", "acme/remote", work.toUri().toString()),
                         new Repository("gone", "acme/gone", tmp.resolve("missing").toString())),

@@ -24,6 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SentryCliBodiesTest
 {
+
+    /** @return the database these tests run on (their {@code …OnPostgresTest} twin: PostgreSQL) */
+    RegistryFixture.Backend backend()
+    {
+        return RegistryFixture.Backend.SQLITE;
+    }
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
@@ -34,7 +40,7 @@ class SentryCliBodiesTest
     @BeforeEach
     void open() throws Exception
     {
-        fixture = RegistryFixture.open(dataDir);
+        fixture = RegistryFixture.open(backend(), dataDir);
         registry = fixture.registry;
     }
 

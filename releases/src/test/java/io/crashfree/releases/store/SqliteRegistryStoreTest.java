@@ -104,8 +104,8 @@ class SqliteRegistryStoreTest
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SqliteRegistryStore.FILE_NAME)))
         {
             c.setAutoCommit(false);
-            assertEquals(newer.size(), SchemaMigrations.apply(c, 2L, newer));
-            assertEquals(newer.size(), SchemaMigrations.apply(c, 3L, newer), "applying again changes nothing");
+            assertEquals(newer.size(), SchemaMigrations.apply(c, 2L, SqlDialect.SQLITE, newer));
+            assertEquals(newer.size(), SchemaMigrations.apply(c, 3L, SqlDialect.SQLITE, newer), "applying again changes nothing");
             try (var s = c.createStatement();
                  var rows = s.executeQuery("SELECT slug, name FROM organizations"))
             {
