@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * <pre>
  *   registry.organization=crashfree              the organization's slug (SENTRY_ORG)
  *   registry.adoption.interval.seconds=60        how often adoption stages are looked at (Sentry: every minute)
+ *   registry.health.cache.seconds=0              the release list's health read is served this long, then
+ *                                                refreshed off the request (0 = read on every request)
  *   repository.&lt;id&gt;.name=acme/app              a repository's name in refs and set-commits --commit
  *   repository.&lt;id&gt;.url=/srv/git/app           a local path the node reads, or a git URL it clones
  *   notify.users=dev@example.com, ops@example.com known users: deploy emails go to those among the commit authors
@@ -39,6 +41,8 @@ public final class RegistrySettingsParser
     public static final String DEFAULT_ORGANIZATION = "crashfree";
     /** How often adoption is looked at. */
     public static final String ADOPTION_INTERVAL_KEY = "registry.adoption.interval.seconds";
+    /** How long the release list serves a health read before refreshing it. */
+    public static final String HEALTH_CACHE_KEY = "registry.health.cache.seconds";
     /** Shortest token accepted. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -78,6 +82,7 @@ public final class RegistrySettingsParser
         Map<String, String> smtp = new TreeMap<>();
         Set<String> users = new LinkedHashSet<>();
         int adoptionIntervalSec = 60;
+        int healthCacheSec = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet())
         {
             String key = e.getKey();
@@ -93,6 +98,10 @@ public final class RegistrySettingsParser
             else if (key.equals(ADOPTION_INTERVAL_KEY))
             {
                 adoptionIntervalSec = integer(key, value, 1, 3600);
+            }
+            else if (key.equals(HEALTH_CACHE_KEY))
+            {
+                healthCacheSec = integer(key, value, 0, 3600);
             }
             else if (key.equals(USERS_KEY))
             {
@@ -128,7 +137,7 @@ public final class RegistrySettingsParser
             }
         }
         return new RegistrySettings(organization, repositories(repositories), Set.copyOf(users), smtp(smtp),
-                tokens(tokens), adoptionIntervalSec);
+                tokens(tokens), adoptionIntervalSec, healthCacheSec);
     }
 
     private static void pair(Map<String, String[]> into, String key, String value, String prefix, String first,
