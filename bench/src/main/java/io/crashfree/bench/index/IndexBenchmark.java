@@ -503,6 +503,11 @@ public final class IndexBenchmark
         o.put("validation.started.max.age.seconds", Long.toString(Math.min(30L, options.days() + 1L) * 86_400));
         // hourly roll-ups of the history, fine buckets of its last 48 h, and the ingest phases' minutes
         o.put("aggregation.store.entries", "1000000");
+        for (final String setting : options.nodeSettings())
+        {
+            final int eq = setting.indexOf('=');
+            o.put(setting.substring(0, eq), setting.substring(eq + 1));
+        }
         return o;
     }
 

@@ -37,11 +37,12 @@ import java.util.Locale;
  * @param jfr            a JFR recording of the node over the whole run, or null.
  * @param quick          a smoke run (its figures measure nothing).
  * @param json           where the JSON report goes.
+ * @param nodeSettings   extra {@code key=value} settings for the node ({@code --node-set}), after the benchmark's.
  */
 public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config, int releases, int days, int users,
     int registered, int clients, long intervalMs, double seconds, double warmupSeconds, int rounds, int perPage,
     List<String> sorts, double ingestRate, double probeSeconds, int connections, long seed, Path jfr, boolean quick,
-    Path json)
+    Path json, List<String> nodeSettings)
 {
     /** The sorts of the index (release date, adoption by sessions, crash-free users). */
     public static final List<String> DEFAULT_SORTS = List.of("date", "sessions", "crash_free_users");
@@ -64,7 +65,7 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
         "  --users N              the project's user population (default 200000)",
         "  --registered N         every Nth release is created through the registry API first (default 5; 0 = none)",
         "  --clients N            concurrent index clients (default 2)",
-        "  --interval-ms N        each client's request interval, a fixed schedule (default 250; 0 = back to back)",
+        "  --interval-ms N        each client's request interval, a fixed schedule (default 1000; 0 = back to back)",
         "  --seconds S            measured seconds per phase (default 20)",
         "  --warmup-seconds S     unmeasured seconds before each phase (default 5)",
         "  --rounds N             rounds of (without ingest, with ingest) (default 3)",
@@ -77,6 +78,7 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
         "  --jfr FILE             record the node with JFR over the whole run (profile=settings)",
         "  --quick                smoke run: 50 releases, 3 days, 1 round of 3 s phases, 3 s probe",
         "  --json FILE            JSON report (default target/index/index-<time>.json)",
+        "  --node-set KEY=VALUE   a setting for the node (repeatable), e.g. registry.health.cache.seconds=0",
         "  --node-jar JAR --jvm-flags \"...\" --config FILE   how to start the node (bin/crashfree passes them)");
 
     /**
@@ -94,7 +96,7 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
         int users = 200_000;
         int registered = 5;
         int clients = 2;
-        long intervalMs = 250;
+        long intervalMs = 1000;
         Double seconds = null;
         Double warmup = null;
         Integer rounds = null;
@@ -107,6 +109,7 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
         Path jfr = null;
         boolean quick = false;
         Path json = null;
+        final List<String> nodeSettings = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -146,6 +149,14 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
                 case "--seed" -> seed = whole(a, v, Long.MIN_VALUE, Long.MAX_VALUE);
                 case "--jfr" -> jfr = Path.of(v);
                 case "--json" -> json = Path.of(v);
+                case "--node-set" ->
+                {
+                    if (v.indexOf('=') <= 0)
+                    {
+                        throw new IllegalArgumentException("--node-set must be KEY=VALUE: " + v);
+                    }
+                    nodeSettings.add(v);
+                }
                 default -> throw new IllegalArgumentException("unknown option: " + a + "\n" + USAGE);
             }
         }
@@ -162,7 +173,8 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
             days != null ? days : quick ? 3 : 14, users, registered, clients, intervalMs,
             seconds != null ? seconds : quick ? 3 : 20, warmup != null ? warmup : quick ? 1 : 5,
             rounds != null ? rounds : quick ? 1 : 3, perPage, sorts, ingestRate,
-            probeSeconds != null ? probeSeconds : quick ? 3 : 10, connections, seed, jfr, quick, json);
+            probeSeconds != null ? probeSeconds : quick ? 3 : 10, connections, seed, jfr, quick, json,
+            List.copyOf(nodeSettings));
     }
 
     /**
@@ -191,16 +203,18 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
     /** @return a line saying what will run. */
     public String describe()
     {
-        return String.format(Locale.ROOT, "%d releases over %d days, %,d users, every %s release created through " +
+        return String.format(Locale.ROOT, "%d releases over %d days, %,d users, %s release created through " +
             "the API first; %d client(s) %s, sorts %s, per_page=%d; %d round(s) of %s s (after %s s warm-up) " +
-            "without and with ingest%s", releases, days, users, registered == 0 ? "no" : ordinal(registered),
+            "without and with ingest%s", releases, days, users,
+            registered == 0 ? "no" : "every " + ordinal(registered),
             clients, intervalMs == 0 ? "back to back" : "every " + intervalMs + " ms", String.join(",", sorts),
-            perPage, rounds, fmt(seconds), fmt(warmupSeconds), quick ? " (--quick: the figures measure nothing)" : "");
+            perPage, rounds, fmt(seconds), fmt(warmupSeconds), quick ? " (--quick: the figures measure nothing)" : "") +
+            (nodeSettings.isEmpty() ? "" : "; node settings " + String.join(" ", nodeSettings));
     }
 
     private static String ordinal(final int n)
     {
-        return n == 1 ? "" : n + (n % 10 == 2 && n % 100 != 12 ? "nd" : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
+        return n + (n % 10 == 1 && n % 100 != 11 ? "st" : n % 10 == 2 && n % 100 != 12 ? "nd" : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
     }
 
     static String fmt(final double v)
