@@ -214,7 +214,11 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
 
     private static String ordinal(final int n)
     {
-        return n + (n % 10 == 1 && n % 100 != 11 ? "st" : n % 10 == 2 && n % 100 != 12 ? "nd" : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
+        if (n % 100 / 10 == 1)
+        {
+            return n + "th";
+        }
+        return n + (n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th");
     }
 
     static String fmt(final double v)
