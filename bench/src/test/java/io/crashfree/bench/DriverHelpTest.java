@@ -1,6 +1,7 @@
 package io.crashfree.bench;
 
 import io.crashfree.bench.e2e.EndToEndBenchmark;
+import io.crashfree.bench.index.IndexBenchmark;
 import io.crashfree.bench.report.BenchmarkReport;
 import io.crashfree.bench.soak.SoakBenchmark;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class DriverHelpTest
         final Object[][] rows = {
             { EndToEndBenchmark.class, "usage: bin/crashfree bench e2e" },
             { SoakBenchmark.class, "usage: bin/crashfree bench soak" },
+            { IndexBenchmark.class, "usage: bin/crashfree bench index" },
             { BenchmarkReport.class, "usage: bin/crashfree bench report" },
             { FlushPauseBenchmark.class, "flush benchmark, options: [--quick] [--result FILE]" },
             { QueryUnderLoadBenchmark.class, "query under load benchmark, options:" },

@@ -86,7 +86,8 @@ public final class EdgeContext
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         this.registry = releases == null ? null : new RegistryService(releases, config.registry().authorizer(),
             aggregation == null ? null : new ReleaseHealthEngine(aggregation.view()), config.projects(),
-            config.queryTokens(), ingestKeys(config), clock.millis());
+            config.queryTokens(), ingestKeys(config), clock.millis(), config.registry().healthCacheSec() * 1000L,
+            clock);
         if (queries != null)
         {
             metrics.queryCacheStats(queries::cacheStats);

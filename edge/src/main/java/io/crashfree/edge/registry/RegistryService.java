@@ -66,17 +66,39 @@ public final class RegistryService
      * @param queryTokens  the read tokens of {@code query.tokens}, which read here as {@code org:read} tokens.
      * @param ingestKeys   the projects' public keys, which never read or write here.
      * @param configuredMs when the node read its configuration (the repositories' {@code dateCreated}).
+     * @param healthCacheMs how long the release list serves a health read before refreshing it
+     *                      ({@code registry.health.cache.seconds}; 0 = no cache, see {@link ReleaseHealthCache}).
+     * @param clock        the clock of the cache's refreshes.
      */
     public RegistryService(final ReleaseRegistry registry, final TokenAuthorizer authorizer,
         final ReleaseHealthEngine health, final List<ProjectConfig> projects, final List<String> queryTokens,
-        final java.util.Set<String> ingestKeys, final long configuredMs)
+        final java.util.Set<String> ingestKeys, final long configuredMs, final long healthCacheMs,
+        final java.time.Clock clock)
     {
         this.configuredAt = java.time.Instant.ofEpochMilli(configuredMs).toString();
         this.ingestKeys = java.util.Set.copyOf(ingestKeys);
         this.registry = registry;
         this.authorizer = authorizer.withReadTokens(queryTokens);
-        this.releases = new ReleaseList(registry, health, projects);
+        this.releases = new ReleaseList(registry, health, projects, new ReleaseHealthCache(healthCacheMs, clock::millis,
+            refresher()));
         this.projects = List.copyOf(projects);
+    }
+
+    /**
+     * One daemon thread at most, gone when idle for 30 s: a refresh at a time, and nothing left behind by a node
+     * that stops (the service has no close).
+     */
+    private static java.util.concurrent.Executor refresher()
+    {
+        final java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r ->
+            {
+                final Thread t = new Thread(r, "crashfree-release-health-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**

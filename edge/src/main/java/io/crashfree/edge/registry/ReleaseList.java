@@ -106,17 +106,21 @@ final class ReleaseList
     private final ReleaseRegistry registry;
     private final ReleaseHealthEngine engine;
     private final List<ProjectConfig> projects;
+    private final ReleaseHealthCache cache;
 
     /**
      * @param registry the registry.
      * @param engine   the health index, or null when the node has no aggregation side.
      * @param projects the configured projects (their ids are the API's project ids).
+     * @param cache    the list's health reads (not the single release's: {@link #one} always reads).
      */
-    ReleaseList(final ReleaseRegistry registry, final ReleaseHealthEngine engine, final List<ProjectConfig> projects)
+    ReleaseList(final ReleaseRegistry registry, final ReleaseHealthEngine engine, final List<ProjectConfig> projects,
+        final ReleaseHealthCache cache)
     {
         this.registry = registry;
         this.engine = engine;
         this.projects = List.copyOf(projects);
+        this.cache = cache;
     }
 
     /**
@@ -240,8 +244,13 @@ final class ReleaseList
             return Map.of();
         }
         final Map<String, ReleaseHealthEngine.Release> byVersion = new HashMap<>();
-        for (final ReleaseHealthEngine.Release r : engine.releases(request.projectIds, request.environments, version,
-            request.summarySec, request.daily, nowMs))
+        final List<ReleaseHealthEngine.Release> releases = version != null ?
+            engine.releases(request.projectIds, request.environments, version, request.summarySec, request.daily,
+                nowMs) :
+            cache.get(request.projectIds, request.environments, request.summarySec, request.daily, nowMs,
+                at -> engine.releases(request.projectIds, request.environments, null, request.summarySec,
+                    request.daily, at));
+        for (final ReleaseHealthEngine.Release r : releases)
         {
             byVersion.put(r.version(), r);
         }

@@ -19,10 +19,12 @@ import java.util.Set;
  * @param tokens the API tokens ({@code auth.token.<id>.value}, {@code auth.token.<id>.scopes})
  * @param adoptionIntervalSec how often adoption stages are looked at ({@code registry.adoption.interval.seconds})
  * @param database where the registry's database is ({@code registry.database.*})
+ * @param healthCacheSec how long the release list serves a health read before refreshing it, 0 = never cached
+ *                       ({@code registry.health.cache.seconds})
  */
 public record RegistrySettings(String organization, List<Repository> repositories, Set<String> notifyUsers,
                                SmtpDeployNotifier.SmtpSettings smtp, List<TokenAuthorizer.Token> tokens,
-                               int adoptionIntervalSec, Database database)
+                               int adoptionIntervalSec, Database database, int healthCacheSec)
 {
     /**
      * The registry's database.

@@ -21,6 +21,8 @@ import java.util.TreeMap;
  *   registry.adoption.interval.seconds=60        how often adoption stages are looked at (Sentry: every minute)
  *   registry.database.url=                       empty: the embedded SQLite file; jdbc:postgresql://host:port/db
  *   registry.database.user= / registry.database.password=   PostgreSQL's login (only with a PostgreSQL URL)
+ *   registry.health.cache.seconds=0              the release list's health read is served this long, then
+ *                                                refreshed off the request (0 = read on every request)
  *   repository.&lt;id&gt;.name=acme/app              a repository's name in refs and set-commits --commit
  *   repository.&lt;id&gt;.url=/srv/git/app           a local path the node reads, or a git URL it clones
  *   notify.users=dev@example.com, ops@example.com known users: deploy emails go to those among the commit authors
@@ -47,6 +49,8 @@ public final class RegistrySettingsParser
     public static final String DATABASE_USER_KEY = "registry.database.user";
     /** PostgreSQL's password. */
     public static final String DATABASE_PASSWORD_KEY = "registry.database.password";
+    /** How long the release list serves a health read before refreshing it. */
+    public static final String HEALTH_CACHE_KEY = "registry.health.cache.seconds";
     /** Shortest token accepted. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -89,6 +93,7 @@ public final class RegistrySettingsParser
         String databaseUrl = "";
         String databaseUser = "";
         String databasePassword = "";
+        int healthCacheSec = 0;
         for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet())
         {
             String key = e.getKey();
@@ -116,6 +121,10 @@ public final class RegistrySettingsParser
             else if (key.equals(DATABASE_PASSWORD_KEY))
             {
                 databasePassword = e.getValue(); // a password may begin or end with a space
+            }
+            else if (key.equals(HEALTH_CACHE_KEY))
+            {
+                healthCacheSec = integer(key, value, 0, 3600);
             }
             else if (key.equals(USERS_KEY))
             {
@@ -151,7 +160,8 @@ public final class RegistrySettingsParser
             }
         }
         return new RegistrySettings(organization, repositories(repositories), Set.copyOf(users), smtp(smtp),
-                tokens(tokens), adoptionIntervalSec, database(databaseUrl, databaseUser, databasePassword));
+                tokens(tokens), adoptionIntervalSec, database(databaseUrl, databaseUser, databasePassword),
+                healthCacheSec);
     }
 
     /**
