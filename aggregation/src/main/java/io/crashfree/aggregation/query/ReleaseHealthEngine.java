@@ -4,7 +4,6 @@ import io.crashfree.aggregation.AggregateView;
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.NameTable;
 import io.crashfree.aggregation.store.AggregateValue;
-import io.crashfree.aggregation.store.StoreKey;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.crashfree.aggregation.session.DurationHistogram.*;
 import static io.crashfree.aggregation.sketch.UserSketches.*;
 
 /**
  * The release index with health: every release seen (registered on its first session, with first and last seen),
  * newest first, and per project its health over the summary period and the last 24 hours, as Sentry's releases
- * endpoint reports it ({@code healthData}). Reads the hourly roll-ups merged with live data.
+ * endpoint reports it ({@code healthData}). Reads the hourly roll-ups merged with live data through the
+ * {@link SessionsEngine}, whose stored-part cache keeps what settled hours add up to, so a poll reads only the live
+ * records and the buckets not yet settled (exactly what a full read would give).
  */
 public final class ReleaseHealthEngine
 {
@@ -28,11 +28,17 @@ public final class ReleaseHealthEngine
     private static final long DAY = 86_400;
 
     private final AggregateView view;
+    private final SessionsEngine sessions;
 
-    /** @param view the read side. */
-    public ReleaseHealthEngine(final AggregateView view)
+    /**
+     * @param view     the read side (the release names).
+     * @param sessions the sessions engine whose reads, sketch unions and stored-part cache the index shares: a
+     *                 poll re-reads only the live records and the buckets not yet settled.
+     */
+    public ReleaseHealthEngine(final AggregateView view, final SessionsEngine sessions)
     {
         this.view = view;
+        this.sessions = sessions;
     }
 
     /**
@@ -113,12 +119,11 @@ public final class ReleaseHealthEngine
         final long summaryStart = Math.floorDiv(nowSec - summaryPeriodSec, HOUR) * HOUR + HOUR;
         final long dayStart = endSec - DAY;
         final long statsStart = healthStatsDaily ? Math.floorDiv(nowSec, DAY) * DAY + DAY - statsSpan : dayStart;
-        final long readStart = Math.min(summaryStart, Math.min(dayStart, statsStart));
 
         final Map<Long, Map<String, Health>> health = new HashMap<>();
         for (final long project : projects)
         {
-            health.put(project, projectHealth(project, environments, readStart, endSec, summaryStart, dayStart,
+            health.put(project, projectHealth(project, environments, endSec, summaryStart, dayStart,
                 statsStart, healthStatsDaily, nowMs));
         }
 
@@ -137,73 +142,65 @@ public final class ReleaseHealthEngine
         return releases;
     }
 
+    /**
+     * One project's health per release, from four sessions queries grouped by release (the summary period; the last
+     * 24 hours, hourly; the project's last 24 hours; and, for {@code 14d} stats, 14 days daily), each answered by the
+     * {@link SessionsEngine} with its stored-part cache.
+     */
     private Map<String, Health> projectHealth(final long project, final Set<String> environments,
-        final long readStart, final long endSec, final long summaryStart, final long dayStart, final long statsStart,
-        final boolean daily, final long nowMs)
+        final long endSec, final long summaryStart, final long dayStart, final long statsStart, final boolean daily,
+        final long nowMs)
     {
-        final int mask = 1 << SKETCH_USERS | 1 << SKETCH_CRASHED_USERS;
-        final Map<StoreKey, AggregateValue> data = view.read(project, HOUR, readStart, endSec, nowMs, mask);
-        final Map<String, AggregateValue> period = new HashMap<>();
-        final Map<String, AggregateValue> day = new HashMap<>();
-        final Map<String, long[]> stats = new HashMap<>();
-        final AggregateValue projectDay = new AggregateValue();
+        final List<Long> projects = List.of(project);
+        final List<GroupBy> byRelease = List.of(GroupBy.RELEASE);
+        final Map<String, SessionsEngine.GroupTotals> period = byRelease(sessions.groupTotals(query(projects,
+            environments, summaryStart, endSec, endSec - summaryStart, List.of(SessionField.SUM_SESSION,
+                SessionField.COUNT_UNIQUE_USER, SessionField.CRASH_FREE_RATE_USER), byRelease, false), nowMs));
+        final Map<String, SessionsEngine.GroupTotals> day = byRelease(sessions.groupTotals(query(projects,
+            environments, dayStart, endSec, HOUR, List.of(SessionField.SUM_SESSION, SessionField.COUNT_UNIQUE_USER),
+            byRelease, !daily), nowMs));
+        final List<SessionsEngine.GroupTotals> projectDay = sessions.groupTotals(query(projects, environments,
+            dayStart, endSec, endSec - dayStart, List.of(SessionField.SUM_SESSION, SessionField.COUNT_UNIQUE_USER),
+            List.of(), false), nowMs);
+        final Map<String, SessionsEngine.GroupTotals> dailyStats = daily ? byRelease(sessions.groupTotals(query(
+            projects, environments, statsStart, statsStart + 14 * DAY, DAY, List.of(SessionField.SUM_SESSION),
+            byRelease, true), nowMs)) : Map.of();
+
+        final long projectUsers = projectDay.isEmpty() ? 0 : Math.round(projectDay.get(0).estimates()[SKETCH_USERS]);
+        final long projectSessions = projectDay.isEmpty() ? 0 : projectDay.get(0).total().sessions();
         final int points = daily ? 14 : 24;
         final long step = daily ? DAY : HOUR;
-        final Map<Long, String> envNames = new HashMap<>();
-        for (final Map.Entry<StoreKey, AggregateValue> e : data.entrySet())
-        {
-            final StoreKey key = e.getKey();
-            if (!environments.isEmpty())
-            {
-                final String env = key.environment() == 0 ? null : envNames.computeIfAbsent(key.environment(),
-                    h -> view.names().name(project, NameTable.KIND_ENVIRONMENT, h));
-                if (!environments.contains(env))
-                {
-                    continue;
-                }
-            }
-            final String release = view.names().name(project, NameTable.KIND_RELEASE, key.release());
-            if (release == null)
-            {
-                continue;
-            }
-            final AggregateValue v = e.getValue();
-            if (key.bucketSec() >= summaryStart)
-            {
-                period.computeIfAbsent(release, r -> new AggregateValue()).merge(v, mask);
-            }
-            if (key.bucketSec() >= dayStart)
-            {
-                day.computeIfAbsent(release, r -> new AggregateValue()).merge(v, mask);
-                projectDay.merge(v, 1 << SKETCH_USERS);
-            }
-            final int slot = (int)Math.floorDiv(key.bucketSec() - statsStart, step);
-            if (slot >= 0 && slot < points)
-            {
-                stats.computeIfAbsent(release, r -> new long[points])[slot] += v.sessions();
-            }
-        }
-        final long projectUsers = Measures.users(projectDay, SKETCH_USERS);
-        final long projectSessions = projectDay.sessions();
         final Map<String, Health> result = new HashMap<>();
         final java.util.Set<String> releases = new java.util.HashSet<>(period.keySet());
         releases.addAll(day.keySet());
-        releases.addAll(stats.keySet());
+        releases.addAll(dailyStats.keySet());
         for (final String release : releases)
         {
-            final AggregateValue p = period.getOrDefault(release, new AggregateValue());
-            final AggregateValue d = day.getOrDefault(release, new AggregateValue());
-            final long users = Measures.users(p, SKETCH_USERS);
-            final long users24h = Measures.users(d, SKETCH_USERS);
+            final SessionsEngine.GroupTotals pt = period.get(release);
+            final SessionsEngine.GroupTotals dt = day.get(release);
+            final AggregateValue p = pt == null ? new AggregateValue() : pt.total();
+            final long users = pt == null ? 0 : Math.round(pt.estimates()[SKETCH_USERS]);
+            final long crashedUsers = pt == null ? 0 : Math.round(pt.estimates()[SKETCH_CRASHED_USERS]);
+            final long users24h = dt == null ? 0 : Math.round(dt.estimates()[SKETCH_USERS]);
+            final long sessions24h = dt == null ? 0 : dt.total().sessions();
+            final SessionsEngine.GroupTotals st = daily ? dailyStats.get(release) : dt;
+            final long[] counts = new long[points];
+            if (st != null && st.series() != null)
+            {
+                for (int i = 0; i < points && i < st.series().length; i++)
+                {
+                    counts[i] = st.series()[i] == null ? 0 : st.series()[i].sessions();
+                }
+            }
             result.put(release, new Health(project, p.sessions() > 0,
-                users == 0 ? Double.NaN : 100.0 * (1 - (double)Measures.users(p, SKETCH_CRASHED_USERS) / users),
+                users == 0 ? Double.NaN : 100.0 * (1 - (double)crashedUsers / users),
                 p.sessions() == 0 ? Double.NaN : 100.0 * (1 - (double)p.crashed() / p.sessions()),
-                users, p.sessions(), users24h, d.sessions(), projectUsers, projectSessions,
+                users, p.sessions(), users24h, sessions24h, projectUsers, projectSessions,
                 projectUsers == 0 ? Double.NaN : 100.0 * users24h / projectUsers,
-                projectSessions == 0 ? Double.NaN : 100.0 * d.sessions() / projectSessions,
+                projectSessions == 0 ? Double.NaN : 100.0 * sessions24h / projectSessions,
                 p.crashed(), Measures.erroredOnly(p),
                 Measures.percentile(p, 50) / 1000.0, Measures.percentile(p, 90) / 1000.0,
-                daily ? "14d" : "24h", series(stats.get(release), statsStart, step, points)));
+                daily ? "14d" : "24h", series(counts, statsStart, step, points)));
         }
         result.put(null, new Health(project, false, Double.NaN, Double.NaN, 0, 0, 0, 0, projectUsers,
             projectSessions, Double.NaN, Double.NaN, 0, 0, Double.NaN, Double.NaN, daily ? "14d" : "24h",
@@ -211,6 +208,27 @@ public final class ReleaseHealthEngine
         return result;
     }
 
+    private static SessionsQuery query(final List<Long> projects, final Set<String> environments,
+        final long startSec, final long endSec, final long intervalSec, final List<SessionField> fields,
+        final List<GroupBy> groupBy, final boolean series)
+    {
+        return new SessionsQuery(projects, environments, Set.of(), Set.of(), startSec, endSec, intervalSec, fields,
+            groupBy, null, true, Integer.MAX_VALUE, true, series);
+    }
+
+    private static Map<String, SessionsEngine.GroupTotals> byRelease(final List<SessionsEngine.GroupTotals> groups)
+    {
+        final Map<String, SessionsEngine.GroupTotals> map = new HashMap<>();
+        for (final SessionsEngine.GroupTotals g : groups)
+        {
+            final Object release = g.by().get(GroupBy.RELEASE.apiName());
+            if (release != null)
+            {
+                map.put(release.toString(), g);
+            }
+        }
+        return map;
+    }
 
     private static List<long[]> series(final long[] counts, final long start, final long step, final int points)
     {

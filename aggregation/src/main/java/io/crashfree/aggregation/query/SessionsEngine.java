@@ -401,7 +401,7 @@ public final class SessionsEngine
      * @return the result.
      * @throws QueryException when the data to answer it is not kept (fine intervals past their retention).
      */
-    public SessionsResult run(final SessionsQuery query, final long nowMs)
+    private Map<List<Object>, Accumulator> accumulate(final SessionsQuery query, final long nowMs)
     {
         final boolean hourly = query.intervalSec() % AggregationSettings.COARSE_WIDTH_SEC == 0;
         final long width = hourly ? AggregationSettings.COARSE_WIDTH_SEC : settings.bucketWidthSec();
@@ -467,10 +467,49 @@ public final class SessionsEngine
             }
             answer[0] = grouping;
         });
-        final Map<List<Object>, Accumulator> groups = answer[0].groups;
+        return answer[0].groups;
+    }
+
+    /**
+     * One group's raw accumulation, for the release index (which computes Sentry's {@code healthData} from it):
+     * counters and durations, the user sketches' estimates, and per interval when the query asks for series.
+     *
+     * @param by        the group's values.
+     * @param total     counters and durations over the range (no sketches).
+     * @param estimates user estimates by sketch index (0 where the query did not ask for the sketch).
+     * @param series    per interval, or null entries where an interval had no data.
+     */
+    record GroupTotals(Map<String, Object> by, AggregateValue total, double[] estimates, AggregateValue[] series)
+    {
+    }
+
+    /**
+     * Every group of a query (no limit), with the same reads and stored-part cache as {@link #run}.
+     *
+     * @param query a query built by the caller.
+     * @param nowMs now.
+     * @return the groups.
+     */
+    List<GroupTotals> groupTotals(final SessionsQuery query, final long nowMs)
+    {
+        final List<GroupTotals> totals = new ArrayList<>();
+        for (final Accumulator acc : accumulate(query, nowMs).values())
+        {
+            final double[] estimates = Accumulator.estimates(acc.totalUsers);
+            totals.add(new GroupTotals(acc.by, acc.total, estimates == null ? new double[SKETCHES] : estimates,
+                acc.series));
+        }
+        return totals;
+    }
+
+    public SessionsResult run(final SessionsQuery query, final long nowMs)
+    {
+        final boolean byStatus = query.groupBy().contains(GroupBy.SESSION_STATUS);
+        final int intervals = query.intervalCount();
+        final Map<List<Object>, Accumulator> groups = accumulate(query, nowMs);
         if (groups.isEmpty() && query.groupBy().stream().noneMatch(g -> g != GroupBy.SESSION_STATUS))
         {
-            groups.put(List.of(), new Accumulator(new LinkedHashMap<>(), intervals, mask)); // one empty total group
+            groups.put(List.of(), new Accumulator(new LinkedHashMap<>(), intervals, sketchMask(query, byStatus)));
         }
 
         final List<SessionsResult.Group> result = new ArrayList<>();

@@ -85,7 +85,7 @@ public final class EdgeContext
         this.health = new HealthCheck(config.health(), aggregation);
         this.queries = aggregation == null ? null : new QueryService(config, aggregation);
         this.registry = releases == null ? null : new RegistryService(releases, config.registry().authorizer(),
-            aggregation == null ? null : new ReleaseHealthEngine(aggregation.view()), config.projects(),
+            aggregation == null ? null : new ReleaseHealthEngine(aggregation.view(), queries.sessionsEngine()), config.projects(),
             config.queryTokens(), ingestKeys(config), clock.millis(), config.registry().healthCacheSec() * 1000L,
             clock);
         if (queries != null)

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.crashfree.aggregation.Aggregation;
 import io.crashfree.aggregation.query.QueryException;
-import io.crashfree.aggregation.query.ReleaseHealthEngine;
 import io.crashfree.aggregation.query.SessionField;
 import io.crashfree.aggregation.query.SessionsEngine;
 import io.crashfree.aggregation.query.SessionsQuery;
@@ -37,7 +36,6 @@ public final class QueryService
 
     private final NodeConfig config;
     private final SessionsEngine sessions;
-    private final ReleaseHealthEngine releases;
     private final List<Long> projectIds = new ArrayList<>();
 
     /**
@@ -67,11 +65,16 @@ public final class QueryService
     {
         this.config = config;
         this.sessions = new SessionsEngine(aggregation.view(), aggregation.settings(), config.queryCacheBytes());
-        this.releases = new ReleaseHealthEngine(aggregation.view());
         for (final ProjectConfig p : config.projects())
         {
             projectIds.add(p.id());
         }
+    }
+
+    /** @return the sessions engine (the release index shares its reads and stored-part cache). */
+    public SessionsEngine sessionsEngine()
+    {
+        return sessions;
     }
 
     /** @return the sessions query cache's hits, misses, entries and bytes held. */
