@@ -77,7 +77,7 @@ public final class Loadgen
         final ClientSettings settings = new ClientSettings(t.host(), t.address(), keys, options.workload(),
             options.closeOverride(), options.gzipOverride(), options.connections(), options.threads(),
             options.rate(), options.count(), options.timeoutMs(), options.seed(),
-            options.seed() ^ System.nanoTime() ^ options.runId().hashCode());
+            options.seed() ^ System.nanoTime() ^ options.runId().hashCode(), options.nodes(), options.nodeWeights());
         final LoadClient client = new LoadClient(settings, counters, recorder, users);
         try
         {
