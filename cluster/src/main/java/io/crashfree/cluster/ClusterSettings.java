@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  *                          0 = the broker's {@code default.replication.factor}.
  * @param maxSendsPerCycle  {@code cluster.publish.max.keys.per.cycle}: keys sent per flusher cycle at most (a start
  *                          re-publishes every key, spread over cycles).
+ * @param healthLagMaxMs    {@code cluster.health.lag.max.seconds}: a change unpublished, or Kafka silent to the
+ *                          consumer, for longer makes {@code /health} say {@code degraded} (still {@code 200}).
  */
 public record ClusterSettings(String bootstrap, String nodeId, String topic, int partitions, int replicationFactor,
-    int maxSendsPerCycle)
+    int maxSendsPerCycle, long healthLagMaxMs)
 {
     private static final Pattern BOOTSTRAP = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}(,[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5})*");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._\\-]{1,249}");
@@ -36,6 +38,7 @@ public record ClusterSettings(String bootstrap, String nodeId, String topic, int
         DEFAULTS.put("cluster.kafka.partitions", "12");
         DEFAULTS.put("cluster.kafka.replication.factor", "0");
         DEFAULTS.put("cluster.publish.max.keys.per.cycle", "20000");
+        DEFAULTS.put("cluster.health.lag.max.seconds", "10");
     }
 
     /** @return whether cluster mode is on. */
@@ -97,7 +100,8 @@ public record ClusterSettings(String bootstrap, String nodeId, String topic, int
         return new ClusterSettings(bootstrap, nodeId, topic,
             intValue(v, "cluster.kafka.partitions", 1, 10_000),
             intValue(v, "cluster.kafka.replication.factor", 0, 32),
-            intValue(v, "cluster.publish.max.keys.per.cycle", 100, 10_000_000));
+            intValue(v, "cluster.publish.max.keys.per.cycle", 100, 10_000_000),
+            intValue(v, "cluster.health.lag.max.seconds", 1, 86_400) * 1000L);
     }
 
     private static int intValue(final Map<String, String> v, final String key, final int min, final int max)

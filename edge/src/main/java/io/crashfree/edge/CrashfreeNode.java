@@ -112,8 +112,9 @@ public final class CrashfreeNode implements AutoCloseable
         final Cluster started = Cluster.start(config.cluster(), aggregation, config.aggregation(), clock::millis,
             ex -> errors.onError("cluster consumer", ex), LOG::info);
         metrics.cluster(started::status);
-        // Degraded, not down: a key unpublished (or Kafka silent) for longer than a few flush cycles.
-        final long maxLagMs = Math.max(10_000, 5 * config.aggregation().flushIntervalMs());
+        // Degraded, not down: a key unpublished (or Kafka silent) for longer than cluster.health.lag.max.seconds
+        // (and never less than two flush cycles, the time a change takes to go out when all is well).
+        final long maxLagMs = Math.max(config.cluster().healthLagMaxMs(), 2 * config.aggregation().flushIntervalMs());
         context.health().degradedWhen(nowMs -> started.status().degradedReason(nowMs, maxLagMs));
         return started;
     }

@@ -47,7 +47,15 @@ final class ClusterNodes
 
     static CrashfreeNode start(final String bootstrap, final String topic, final Path dataDir) throws Exception
     {
-        return CrashfreeNode.start(ConfigLoader.fromMap(settings(bootstrap, topic, dataDir, 0)), Clock.systemUTC());
+        return start(bootstrap, topic, dataDir, Map.of());
+    }
+
+    static CrashfreeNode start(final String bootstrap, final String topic, final Path dataDir,
+        final Map<String, String> extra) throws Exception
+    {
+        final Map<String, String> values = settings(bootstrap, topic, dataDir, 0);
+        values.putAll(extra);
+        return CrashfreeNode.start(ConfigLoader.fromMap(values), Clock.systemUTC());
     }
 
     static String dsn(final int port)

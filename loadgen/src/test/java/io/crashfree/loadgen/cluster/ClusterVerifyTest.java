@@ -173,6 +173,68 @@ class ClusterVerifyTest
         }
     }
 
+    /**
+     * Kafka unreachable: the node keeps acknowledging and counting locally, {@code /health} answers {@code 200}
+     * degraded and {@code /metrics} shows the unpublished keys; when Kafka returns, the node publishes what it held
+     * (its cumulative values) and the other node counts every acknowledged session.
+     */
+    @Test
+    void shouldKeepIngestingWhileKafkaIsDownAndCatchUpWhenItReturns() throws Exception
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kafka.embedded(), "needs a broker this JVM can stop");
+        final String topic = "down-" + System.nanoTime();
+        final Map<String, String> extra = Map.of("cluster.health.lag.max.seconds", "2");
+        try (CrashfreeNode a = ClusterNodes.start(kafka.bootstrap(), topic, dir.resolve("d-a"), extra);
+             CrashfreeNode b = ClusterNodes.start(kafka.bootstrap(), topic, dir.resolve("d-b"), extra))
+        {
+            final long started = System.currentTimeMillis() - 5_000;
+            post(a.port(), session("cccccccccccccccccccccccccccccccc", true, "exited", started));
+            final String one = "{\"sum(session)\":1,\"crash_free_rate(session)\":1.0}";
+            assertEquals(one, totalsWithin(b.port(), one, Duration.ofSeconds(15)), "before Kafka stops");
+            kafka.stop();
+            try
+            {
+                post(a.port(), session("dddddddddddddddddddddddddddddddd", true, "crashed", started));
+                final String two = "{\"sum(session)\":2,\"crash_free_rate(session)\":0.5}";
+                assertEquals(two, totals(a.port()), "the node counts locally while Kafka is down");
+                final String health = awaitBody(a.port(), "/health", "degraded", Duration.ofSeconds(20));
+                assertTrue(health.contains("\"status\":\"degraded\""), health);
+                final String metrics = awaitBody(a.port(), "/metrics", "crashfree_cluster_unpublished_keys 2",
+                    Duration.ofSeconds(5));
+                assertTrue(metrics.contains("crashfree_cluster_unpublished_keys 2"), metrics);
+                assertEquals(one, totals(b.port()), "the other node cannot know yet");
+            }
+            finally
+            {
+                kafka.restart();
+            }
+            final String two = "{\"sum(session)\":2,\"crash_free_rate(session)\":0.5}";
+            assertEquals(two, totalsWithin(b.port(), two, Duration.ofSeconds(40)), "after Kafka returns");
+            final String health = awaitBody(a.port(), "/health", "\"ok\"", Duration.ofSeconds(20));
+            assertTrue(health.contains("\"status\":\"ok\""), health);
+        }
+    }
+
+    private static String awaitBody(final int port, final String path, final String wanted, final Duration within)
+        throws Exception
+    {
+        final long deadline = System.nanoTime() + within.toNanos();
+        String body;
+        do
+        {
+            body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains(wanted))
+            {
+                return body;
+            }
+            Thread.sleep(200);
+        }
+        while (System.nanoTime() < deadline);
+        return body;
+    }
+
     private static java.util.UUID writerOf(final byte[] key)
     {
         final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key, 40, 16);

@@ -32,13 +32,29 @@ public final class EmbeddedKafka implements AutoCloseable
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     }
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
     private final String bootstrap;
+    private final Properties props;
 
-    private EmbeddedKafka(final KafkaRaftServer server, final String bootstrap)
+    private EmbeddedKafka(final KafkaRaftServer server, final String bootstrap, final Properties props)
     {
         this.server = server;
         this.bootstrap = bootstrap;
+        this.props = props;
+    }
+
+    /** Stops the broker (Kafka unreachable until {@link #restart()}); in-JVM brokers only. */
+    public void stop()
+    {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** Starts the broker again on the same ports and log directory. */
+    public void restart()
+    {
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
     }
 
     /**
@@ -50,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable
         final String external = System.getenv("KAFKA_BOOTSTRAP");
         if (external != null && !external.isBlank())
         {
-            return new EmbeddedKafka(null, external.trim());
+            return new EmbeddedKafka(null, external.trim(), null);
         }
         final int port = freePort();
         final int controllerPort = freePort();
@@ -118,7 +134,7 @@ public final class EmbeddedKafka implements AutoCloseable
                 }
             }
         }
-        return new EmbeddedKafka(server, "127.0.0.1:" + port);
+        return new EmbeddedKafka(server, "127.0.0.1:" + port, props);
     }
 
     /** @return {@code host:port} for {@code cluster.kafka.bootstrap}. */
