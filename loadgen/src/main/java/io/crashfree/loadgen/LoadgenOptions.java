@@ -42,10 +42,12 @@ public final class LoadgenOptions
     private final String runId;
     private final List<java.net.InetSocketAddress> nodes;
     private final double[] nodeWeights;
+    private final double verifyWithinSeconds;
 
     private LoadgenOptions(final OptionParser p) throws LoadgenException
     {
         this.runId = p.runId;
+        this.verifyWithinSeconds = p.verifyWithinSeconds;
         this.nodes = new ArrayList<>();
         final List<Double> weights = new ArrayList<>();
         if (p.nodes != null)
@@ -343,6 +345,12 @@ public final class LoadgenOptions
     public List<java.net.InetSocketAddress> nodes()
     {
         return List.copyOf(nodes);
+    }
+
+    /** @return how long {@code --verify} asks again until the answer matches ({@code --verify-within}), seconds. */
+    public double verifyWithinSeconds()
+    {
+        return verifyWithinSeconds;
     }
 
     /** @return their weights, in {@link #nodes()} order. */
