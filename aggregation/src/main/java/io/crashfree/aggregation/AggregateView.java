@@ -28,6 +28,7 @@ public final class AggregateView
     private final NameTable names;
     private final AggregationSettings settings;
     private final ReadWriteLock lock;
+    private volatile RemoteParts remote;
 
     AggregateView(final LiveTable table, final AggregateStore store, final NameTable names,
         final AggregationSettings settings, final ReadWriteLock lock)
@@ -37,6 +38,23 @@ public final class AggregateView
         this.names = names;
         this.settings = settings;
         this.lock = lock;
+    }
+
+    /**
+     * Cluster mode: adds other nodes' aggregates to every read (after this node's live parts; never cached by the
+     * sessions engine, as live parts are not).
+     *
+     * @param remote the other nodes' parts, or null for this node alone.
+     */
+    public void remoteParts(final RemoteParts remote)
+    {
+        this.remote = remote;
+    }
+
+    /** @return whether reads include other nodes' aggregates. */
+    public boolean clustered()
+    {
+        return remote != null;
     }
 
     /**
@@ -173,7 +191,8 @@ public final class AggregateView
         }
 
         /**
-         * Streams the live records of a range, rolled up to the width (raw), one part per record.
+         * Streams the live records of a range, rolled up to the width (raw), one part per record; in cluster mode
+         * then the other nodes' parts of the range (see {@link #remoteParts}).
          *
          * @param project          project id.
          * @param widthSec         the fine bucket width or {@link AggregationSettings#COARSE_WIDTH_SEC}.
@@ -247,6 +266,11 @@ public final class AggregateView
                     table.addTo(off, value, registers, coupons, sketchMask);
                     visitor.onPart(key, value);
                 }
+            }
+            final RemoteParts others = remote;
+            if (others != null)
+            {
+                others.forEachPart(project, widthSec, fromSec, toSec, sketchMask, raw, visitor);
             }
         }
 

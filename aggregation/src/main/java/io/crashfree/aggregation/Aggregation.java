@@ -479,6 +479,17 @@ public final class Aggregation implements AutoCloseable
     }
 
     /**
+     * Cluster mode: a listener the flusher calls at the end of every cycle, on its thread (and once more in
+     * {@link #close()}, after the last flush).
+     *
+     * @param listener the listener, or null for none.
+     */
+    public void cycleListener(final LocalAggregates.CycleListener listener)
+    {
+        flusher.cycleListener(listener);
+    }
+
+    /**
      * Stops the flusher, flushes every live record into the store, and closes the files. Call after ingest stopped.
      */
     @Override

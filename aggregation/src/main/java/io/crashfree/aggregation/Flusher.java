@@ -17,7 +17,9 @@ import io.crashfree.aggregation.store.StoreKey;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 
 import static io.crashfree.aggregation.live.LiveTableDescriptor.STATE_READY;
@@ -69,6 +71,10 @@ public final class Flusher
     private long flushedRecords;
     private volatile long lastCycleMs;
     private volatile long oldestUnflushedBucketSec = Long.MAX_VALUE;
+    // Cluster mode: fine keys of records flushed with their changed flag set (the publisher takes them each cycle).
+    private final Set<StoreKey> flushedChanged = new HashSet<>();
+    private final LocalAggregates local;
+    private volatile LocalAggregates.CycleListener cycleListener;
 
     Flusher(final LiveTable table, final AggregateStore store, final DedupSets dedup, final NameTable names,
         final AggregationSettings settings, final ReadWriteLock lock, final FoldGuard guard,
@@ -83,6 +89,13 @@ public final class Flusher
         this.settings = settings;
         this.lock = lock;
         this.maxAgeMs = settings.maxAgeSec() * 1000;
+        this.local = new LocalAggregates(table, store, names, settings, flushedChanged);
+    }
+
+    /** @param listener runs at the end of every cycle, on this thread (cluster publishing); null for none. */
+    void cycleListener(final LocalAggregates.CycleListener listener)
+    {
+        this.cycleListener = listener;
     }
 
     /** @param task runs after every preparation of the exactly-once days (moves overflowed entries into them). */
@@ -212,6 +225,11 @@ public final class Flusher
         {
             lastMaintenanceMs = nowMs;
             maintain(nowMs);
+        }
+        final LocalAggregates.CycleListener listener = cycleListener;
+        if (listener != null)
+        {
+            listener.onCycle(local, nowMs);
         }
         lastCycleMs = nowMs;
         return flushed;
@@ -358,6 +376,11 @@ public final class Flusher
         final long environment = table.environmentHash(off);
         final long bucketSec = table.bucketSec(off);
 
+        if (cycleListener != null && table.takeChanged(off))
+        {
+            // the last folds into it were not published yet: the publisher reads the key from the store this cycle
+            flushedChanged.add(new StoreKey(project, settings.bucketWidthSec(), bucketSec, release, environment));
+        }
         final AggregateValue value = new AggregateValue();
         table.addTo(off, value, registers, coupons, AggregateValue.ALL_SKETCHES);
         final long hourSec = Math.floorDiv(bucketSec, AggregationSettings.COARSE_WIDTH_SEC) *

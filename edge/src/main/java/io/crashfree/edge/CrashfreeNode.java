@@ -2,6 +2,7 @@ package io.crashfree.edge;
 
 import io.crashfree.aggregation.Aggregation;
 import io.crashfree.aggregation.session.SessionSink;
+import io.crashfree.cluster.Cluster;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
 import io.crashfree.filters.config.FilterConfigException;
@@ -54,6 +55,7 @@ public final class CrashfreeNode implements AutoCloseable
     private final Spool spool;
     private final ForwarderAgent forwarder;
     private final IssueRecorder issues;
+    private final Cluster cluster;
     private InetSocketAddress address;
 
     private CrashfreeNode(final NodeConfig config, final SessionSink sink, final Aggregation aggregation,
@@ -82,6 +84,8 @@ public final class CrashfreeNode implements AutoCloseable
             errors);
         this.server = new EdgeServer(context);
         context.health().essential("the HTTP acceptor or an event loop", server::eventLoopsRunning);
+        this.cluster = aggregation != null && config.cluster().enabled() ? startCluster(config, aggregation, clock,
+            errors) : null;
         if (spool != null)
         {
             // Every event loop's first segment is made here, before the node serves.
@@ -100,6 +104,23 @@ public final class CrashfreeNode implements AutoCloseable
             this.forwarder = null;
             this.issues = null;
         }
+    }
+
+    /**
+     * Cluster mode: publishes this node's aggregates to Kafka from the flusher's cycle and adds the other nodes' to
+     * every read. Kafka need not be up: ingest goes on locally and {@code /health} says the node is degraded.
+     */
+    private Cluster startCluster(final NodeConfig config, final Aggregation aggregation, final Clock clock,
+        final ErrorLog errors)
+    {
+        final Cluster started = Cluster.start(config.cluster(), aggregation, config.aggregation(), clock::millis,
+            ex -> errors.onError("cluster consumer", ex), LOG::info);
+        metrics.cluster(started::status);
+        // Degraded, not down: a key unpublished (or Kafka silent) for longer than cluster.health.lag.max.seconds
+        // (and never less than two flush cycles, the time a change takes to go out when all is well).
+        final long maxLagMs = Math.max(config.cluster().healthLagMaxMs(), 2 * config.aggregation().flushIntervalMs());
+        context.health().degradedWhen(nowMs -> started.status().degradedReason(nowMs, maxLagMs));
+        return started;
     }
 
     /**
@@ -445,9 +466,23 @@ public final class CrashfreeNode implements AutoCloseable
             }
         }
         registryStore.close();
+        if (cluster != null)
+        {
+            cluster.stopConsuming(); // nothing registers other nodes' names in the table about to close
+        }
         if (aggregation != null)
         {
-            aggregation.close();
+            aggregation.close(); // its last cycle publishes what changed since the one before
         }
+        if (cluster != null)
+        {
+            cluster.close(); // the producer delivers what it holds (a few seconds at most)
+        }
+    }
+
+    /** @return cluster mode, or null when the node runs alone. */
+    public Cluster cluster()
+    {
+        return cluster;
     }
 }

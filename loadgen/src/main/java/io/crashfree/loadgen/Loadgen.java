@@ -77,7 +77,7 @@ public final class Loadgen
         final ClientSettings settings = new ClientSettings(t.host(), t.address(), keys, options.workload(),
             options.closeOverride(), options.gzipOverride(), options.connections(), options.threads(),
             options.rate(), options.count(), options.timeoutMs(), options.seed(),
-            options.seed() ^ System.nanoTime() ^ options.runId().hashCode());
+            options.seed() ^ System.nanoTime() ^ options.runId().hashCode(), options.nodes(), options.nodeWeights());
         final LoadClient client = new LoadClient(settings, counters, recorder, users);
         try
         {
@@ -237,8 +237,17 @@ public final class Loadgen
         final long to = Math.max(result.wallEndMs(), result.truth().maxStartedMs()) + 60_000;
         try
         {
-            return Verifier.verify(result.truth(), o.workload().releases(), o.workload().environments().size(),
-                query, o.projectIds(), from, to, o.usersTolerance());
+            final long deadline = System.nanoTime() + (long)(o.verifyWithinSeconds() * 1e9);
+            while (true)
+            {
+                final VerifyReport report = Verifier.verify(result.truth(), o.workload().releases(),
+                    o.workload().environments().size(), query, o.projectIds(), from, to, o.usersTolerance());
+                if (report.ok() || System.nanoTime() >= deadline)
+                {
+                    return report;
+                }
+                Thread.sleep(250);
+            }
         }
         catch (final QueryException ex)
         {

@@ -40,10 +40,45 @@ public final class LoadgenOptions
     private final String org;
     private final UsersTolerance usersTolerance;
     private final String runId;
+    private final List<java.net.InetSocketAddress> nodes;
+    private final double[] nodeWeights;
+    private final double verifyWithinSeconds;
 
     private LoadgenOptions(final OptionParser p) throws LoadgenException
     {
         this.runId = p.runId;
+        this.verifyWithinSeconds = p.verifyWithinSeconds;
+        this.nodes = new ArrayList<>();
+        final List<Double> weights = new ArrayList<>();
+        if (p.nodes != null)
+        {
+            for (final String node : p.nodes.split(","))
+            {
+                final String[] parts = node.trim().split(":");
+                if (parts.length != 3)
+                {
+                    throw usage("--nodes takes host:port:weight entries separated by commas: " + p.nodes);
+                }
+                final Target t = Target.parse("http://00000000000000000000000000000000@" + parts[0] + ":" + parts[1] +
+                    "/1");
+                final double w;
+                try
+                {
+                    w = Double.parseDouble(parts[2]);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw usage("--nodes: the weight of " + parts[0] + ":" + parts[1] + " is not a number: " + parts[2]);
+                }
+                if (!(w > 0) || Double.isInfinite(w))
+                {
+                    throw usage("--nodes: every weight must be positive: " + node);
+                }
+                nodes.add(t.address());
+                weights.add(w);
+            }
+        }
+        this.nodeWeights = weights.stream().mapToDouble(Double::doubleValue).toArray();
         final List<Target> parsed = new ArrayList<>();
         for (final String dsn : p.dsns)
         {
@@ -304,6 +339,24 @@ public final class LoadgenOptions
     public UsersTolerance usersTolerance()
     {
         return usersTolerance;
+    }
+
+    /** @return the nodes the connections are spread over ({@code --nodes}); empty: all go to the DSN's node. */
+    public List<java.net.InetSocketAddress> nodes()
+    {
+        return List.copyOf(nodes);
+    }
+
+    /** @return how long {@code --verify} asks again until the answer matches ({@code --verify-within}), seconds. */
+    public double verifyWithinSeconds()
+    {
+        return verifyWithinSeconds;
+    }
+
+    /** @return their weights, in {@link #nodes()} order. */
+    public double[] nodeWeights()
+    {
+        return nodeWeights.clone();
     }
 
     /** @return this run's id (in default release names and the report's file name). */

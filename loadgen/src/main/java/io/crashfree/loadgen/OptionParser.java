@@ -28,6 +28,11 @@ final class OptionParser
         "                          the host must be 127.0.0.1, ::1 or localhost. Repeat it for several projects of one",
         "                          node (same host and port, one DSN per project): the traffic is split between them",
         "  --project-weights LIST  with several --dsn: each project's share, in --dsn order, e.g. 3,1,1 (default even)",
+        "  --verify-within S       cluster mode: ask again until the answer matches or S seconds passed (other",
+        "                          nodes' sessions arrive within the flush interval plus Kafka's round trip)",
+        "  --nodes LIST            cluster mode: spread the connections over these nodes by weight, e.g.",
+        "                          127.0.0.1:9401:0.5,127.0.0.1:9402:0.3,127.0.0.1:9403:0.2 (the --dsn node is the one",
+        "                          --verify asks: any node of a cluster answers for all of them)",
         "traffic",
         "  --sdk java|node|java:W,node:W   wire format of the SDK imitated, or a mix of both with weights per session",
         "                          and aggregate envelope, e.g. java:0.5,node:0.5 (default node)",
@@ -84,9 +89,11 @@ final class OptionParser
         "--envelopes", "--aggregate-share", "--entries", "--entry-sessions", "--releases", "--zipf", "--release-prefix",
         "--environments", "--users", "--mix", "--connections", "--threads", "--rate", "--duration", "--count",
         "--warmup", "--timeout-ms", "--seed", "--json", "--token", "--org", "--users-tolerance", "--users-exact-below",
-        "--run-id");
+        "--run-id", "--nodes", "--verify-within");
 
     List<String> dsns = new ArrayList<>();
+    String nodes;
+    double verifyWithinSeconds;
     double[] projectWeights;
     double[] styleWeights;
     long sessionMinMs = -1;
@@ -163,6 +170,12 @@ final class OptionParser
             final String v = args[++i];
             switch (a)
             {
+                case "--nodes":
+                    nodes = v;
+                    break;
+                case "--verify-within":
+                    verifyWithinSeconds = decimal("--verify-within", v, 0, 3600);
+                    break;
                 case "--dsn":
                     dsns.add(v);
                     break;

@@ -233,6 +233,25 @@ public final class LiveTable implements AutoCloseable
         {
             buffer.putLongOrdered(off + LAST_UPDATE_MS, nowMs);
         }
+        // After the fold's writes (all atomic read-modify-writes): a volatile read that sees 1 means the publisher's
+        // swap to 0 comes later, so its read of the record will see them; else store 1 for it to find. The line is
+        // the record's first, already written by this fold (last update, counters): no extra miss.
+        if (buffer.getIntVolatile(off + CHANGED) == 0)
+        {
+            buffer.putIntOrdered(off + CHANGED, 1);
+        }
+    }
+
+    /**
+     * Takes a record's changed flag (cluster publishing): clears it and says whether a fold set it since the last
+     * take. Read the record after this call: every fold that set the flag before it is then visible.
+     *
+     * @param off the record.
+     * @return whether a fold changed the record since the last take.
+     */
+    public boolean takeChanged(final int off)
+    {
+        return buffer.getIntVolatile(off + CHANGED) != 0 && buffer.getAndSetInt(off + CHANGED, 0) != 0;
     }
 
     /**

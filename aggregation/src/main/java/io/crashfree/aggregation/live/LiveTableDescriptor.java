@@ -22,8 +22,8 @@ import io.crashfree.aggregation.sketch.UserSketches;
  *  Record (512 bytes):
  *   0                   4                   8
  *  +-------------------+-------------------+
- *  | state (int)       | reserved          |   0   state: EMPTY, CLAIMING, READY, SEALED, TOMBSTONE
- *  +-------------------+-------------------+
+ *  | state (int)       | changed (int)     |   0   state: EMPTY, CLAIMING, READY, SEALED, TOMBSTONE
+ *  +-------------------+-------------------+       changed: 1 after a fold, 0 once read for publishing (cluster)
  *  | generation (long): unique id, stamped into the store when flushed | 8
  *  | project id                                                        | 16
  *  | release hash                                                      | 24
@@ -102,6 +102,11 @@ public final class LiveTableDescriptor
 
     /** Offset of the state. */
     public static final int STATE = 0;
+    /**
+     * Offset of the changed flag: a fold stores 1 after its writes (ordered), the cluster publisher swaps it to 0
+     * before it reads the record, so a fold it did not see leaves the flag set for the next cycle.
+     */
+    public static final int CHANGED = 4;
     /** Offset of the generation id. */
     public static final int GENERATION = 8;
     /** Offset of the project id. */

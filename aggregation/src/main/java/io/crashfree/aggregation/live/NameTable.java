@@ -290,6 +290,25 @@ public final class NameTable implements AutoCloseable
             nowMs, true);
     }
 
+    /**
+     * Registers a name another node reported (cluster mode: the consumer thread), outside the per-project limits
+     * (the other node accepted it under the same limits) and without moving a present name's last-seen time back.
+     *
+     * @param project     project id.
+     * @param kind        {@link #KIND_RELEASE} or {@link #KIND_ENVIRONMENT}.
+     * @param hash        the name's hash, as the other node's aggregate keys hold it.
+     * @param bytes       the name, UTF-8.
+     * @param length      its length in bytes (at most {@link #MAX_NAME_BYTES} are kept).
+     * @param firstSeenMs first seen, as reported.
+     * @param lastSeenMs  last seen, as reported.
+     * @return what happened.
+     */
+    public Registration registerReported(final long project, final int kind, final long hash, final byte[] bytes,
+        final int length, final long firstSeenMs, final long lastSeenMs)
+    {
+        return register(project, kind, hash, bytes, Math.min(length, MAX_NAME_BYTES), firstSeenMs, lastSeenMs, false);
+    }
+
     private Registration register(final long project, final int kind, final long hash, final byte[] bytes,
         final int length, final long firstSeenMs, final long nowMs, final boolean limited)
     {

@@ -2,6 +2,8 @@ package io.crashfree.edge.config;
 
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
+import io.crashfree.cluster.ClusterConfigException;
+import io.crashfree.cluster.ClusterSettings;
 import io.crashfree.edge.ops.HealthBounds;
 import io.crashfree.errors.forward.ForwardSettings;
 import io.crashfree.errors.forward.UpstreamDsn;
@@ -143,6 +145,7 @@ public final class ConfigLoader
         final Map<String, String> filterValues = new TreeMap<>();
         final Map<Long, Map<String, String>> projectLimitValues = new TreeMap<>();
         final Map<String, String> registryValues = new TreeMap<>();
+        final Map<String, String> clusterValues = new TreeMap<>();
         final Map<Long, UpstreamDsn> upstreams = new TreeMap<>();
         for (final Map.Entry<String, String> e : values.entrySet())
         {
@@ -155,6 +158,10 @@ public final class ConfigLoader
             else if (RegistrySettingsParser.isOwnKey(key))
             {
                 registryValues.put(key, e.getValue());
+            }
+            else if (ClusterSettings.isOwnKey(key))
+            {
+                clusterValues.put(key, e.getValue());
             }
             else if (m.matches())
             {
@@ -178,7 +185,7 @@ public final class ConfigLoader
                     "project.<id>.limits.*, project.<id>.dashboard.*, project.<id>.upstream.dsn, project.<id>.filters.*, " +
                     "validation.*, registry.organization, " +
                     "repository.<id>.name, repository.<id>.url, auth.token.<id>.value, auth.token.<id>.scopes, " +
-                    "notify.users, notify.smtp.*)");
+                    "notify.users, notify.smtp.*, " + String.join(", ", ClusterSettings.DEFAULTS.keySet()) + ")");
             }
         }
 
@@ -286,7 +293,21 @@ public final class ConfigLoader
                 intValue(merged, "forward.spool.max.megabytes", 4, 1 << 20) * MEGABYTE,
                 intValue(merged, "forward.upstream.timeout.seconds", 1, 3600) * 1000L,
                 intValue(merged, "forward.retry.max.seconds", 1, 86_400) * 1000L,
-                aggregation.syncIntervalMs()));
+                aggregation.syncIntervalMs()),
+            cluster(clusterValues));
+    }
+
+    /** Cluster mode's keys go to its own parser; its first problem stops start-up naming the key. */
+    private static ClusterSettings cluster(final Map<String, String> clusterValues)
+    {
+        try
+        {
+            return ClusterSettings.parse(clusterValues);
+        }
+        catch (final ClusterConfigException ex)
+        {
+            throw new ConfigException(ex.getMessage());
+        }
     }
 
     private static UpstreamDsn upstreamDsn(final String key, final String value)

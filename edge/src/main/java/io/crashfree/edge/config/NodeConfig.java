@@ -1,5 +1,6 @@
 package io.crashfree.edge.config;
 
+import io.crashfree.cluster.ClusterSettings;
 import io.crashfree.aggregation.AggregationSettings;
 import io.crashfree.aggregation.live.ProjectLimits;
 import io.crashfree.edge.ops.HealthBounds;
@@ -45,6 +46,9 @@ import java.util.Map;
  * @param forward                   forwarding to upstream error trackers: {@code project.<id>.upstream.dsn},
  *                                  {@code forward.spool.max.megabytes}, {@code forward.upstream.timeout.seconds},
  *                                  {@code forward.retry.max.seconds} (and {@code aggregation.sync.interval.ms}).
+ * @param cluster                   cluster mode: {@code cluster.kafka.bootstrap} (empty = a single node),
+ *                                  {@code cluster.node.id}, {@code cluster.kafka.topic}, {@code cluster.kafka.partitions},
+ *                                  {@code cluster.kafka.replication.factor}, {@code cluster.publish.max.keys.per.cycle}.
  */
 public record NodeConfig(
     String httpHost,
@@ -68,7 +72,8 @@ public record NodeConfig(
     ConnectionLimits connectionLimits,
     OpsSettings ops,
     RegistrySettings registry,
-    ForwardSettings forward)
+    ForwardSettings forward,
+    ClusterSettings cluster)
 {
     /**
      * @param id project id.

@@ -25,7 +25,10 @@ final class HealthRoute
         final HealthCheck.Report report = context.health().check(context.clock().millis());
         final int status = report.healthy() ? 200 : 503;
         context.metrics().onRequest("health", status);
-        HttpResponses.json(ctx, status, report.healthy() ? OK : "{\"status\":\"unhealthy\",\"reason\":" +
-            HttpResponses.jsonString(String.join("; ", report.problems())) + "}", keepAlive);
+        final String body = !report.healthy() ? "{\"status\":\"unhealthy\",\"reason\":" +
+            HttpResponses.jsonString(String.join("; ", report.problems())) + "}" :
+            report.degraded().isEmpty() ? OK : "{\"status\":\"degraded\",\"reason\":" +
+            HttpResponses.jsonString(String.join("; ", report.degraded())) + "}";
+        HttpResponses.json(ctx, status, body, keepAlive);
     }
 }

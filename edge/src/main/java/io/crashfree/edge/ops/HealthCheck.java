@@ -26,18 +26,21 @@ import java.util.function.BooleanSupplier;
  */
 public final class HealthCheck
 {
-    private static final Report HEALTHY = new Report(List.of());
+    private static final Report HEALTHY = new Report(List.of(), List.of());
 
     private final HealthBounds bounds;
     private final Aggregation aggregation;
     private final List<Essential> essentials = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongFunction<String>> limitations = new CopyOnWriteArrayList<>();
 
     /**
      * The answer.
      *
      * @param problems why the node is unhealthy; empty when it is healthy.
+     * @param degraded why the node serves with a limitation (cluster mode: Kafka unreachable, publishing behind);
+     *                 it is still healthy ({@code 200}, {@code "status":"degraded"}): a load balancer keeps sending.
      */
-    public record Report(List<String> problems)
+    public record Report(List<String> problems, List<String> degraded)
     {
         /** @return whether nothing is wrong. */
         public boolean healthy()
@@ -72,6 +75,16 @@ public final class HealthCheck
     }
 
     /**
+     * Adds a check of a limitation that leaves the node serving (degraded, not down).
+     *
+     * @param check from now (ms) to the reason, or null when the limitation is absent.
+     */
+    public void degradedWhen(final java.util.function.LongFunction<String> check)
+    {
+        limitations.add(check);
+    }
+
+    /**
      * @param nowMs the node's clock (the flusher's cycles are stamped with the same clock).
      * @return healthy, or the reasons.
      */
@@ -98,7 +111,21 @@ public final class HealthCheck
                 problems.add(e.name() + " has stopped (see the error log)");
             }
         }
-        return problems == null ? HEALTHY : new Report(List.copyOf(problems));
+        List<String> degraded = null;
+        for (final java.util.function.LongFunction<String> check : limitations)
+        {
+            final String reason = check.apply(nowMs);
+            if (reason != null)
+            {
+                if (degraded == null)
+                {
+                    degraded = new ArrayList<>(1);
+                }
+                degraded.add(reason);
+            }
+        }
+        return problems == null && degraded == null ? HEALTHY : new Report(
+            problems == null ? List.of() : List.copyOf(problems), degraded == null ? List.of() : List.copyOf(degraded));
     }
 
     private String flusherProblem(final long nowMs)

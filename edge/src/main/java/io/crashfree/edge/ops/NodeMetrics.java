@@ -40,6 +40,7 @@ public final class NodeMetrics
     private volatile java.util.function.Supplier<long[]> queryCacheStats;
     private volatile io.crashfree.errors.forward.ForwardMetrics forward;
     private volatile io.crashfree.edge.registry.IssueRecorder issues;
+    private volatile java.util.function.Supplier<io.crashfree.cluster.Cluster.Status> cluster;
 
     /** Creates empty metrics. */
     public NodeMetrics()
@@ -66,6 +67,12 @@ public final class NodeMetrics
     public void forwardMetrics(final io.crashfree.errors.forward.ForwardMetrics forward)
     {
         this.forward = forward;
+    }
+
+    /** @param status cluster mode's status, rendered with the rest (only in cluster mode). */
+    public void cluster(final java.util.function.Supplier<io.crashfree.cluster.Cluster.Status> status)
+    {
+        this.cluster = status;
     }
 
     /** @param issues the grouping of forwarded events into issues, rendered with the rest. */
@@ -301,7 +308,48 @@ public final class NodeMetrics
                 "Age of the oldest bucket still live (not yet due for flushing).",
                 oldest == Long.MAX_VALUE ? 0 : Math.max(0, nowMs / 1000 - oldest));
         }
+        final java.util.function.Supplier<io.crashfree.cluster.Cluster.Status> clusterStatus = cluster;
+        if (clusterStatus != null)
+        {
+            renderCluster(out, clusterStatus.get(), clockMs.getAsLong());
+        }
         return out.toString();
+    }
+
+    private static void renderCluster(final StringBuilder out, final io.crashfree.cluster.Cluster.Status s,
+        final long nowMs)
+    {
+        final var p = s.publish();
+        gauge(out, "crashfree_cluster_unpublished_keys",
+            "Aggregate keys changed here and not yet acknowledged by Kafka (publish lag).", p.unpublishedKeys());
+        gauge(out, "crashfree_cluster_oldest_unpublished_age_seconds",
+            "Age of the oldest unpublished change (0: none).",
+            p.oldestUnpublishedMs() == 0 ? 0 : Math.max(0, nowMs - p.oldestUnpublishedMs()) / 1000.0);
+        gauge(out, "crashfree_cluster_publish_in_flight_records", "Records handed to the producer, not yet answered.",
+            p.inFlightRecords());
+        counter(out, "crashfree_cluster_published_records_total", "Records handed to the producer.", p.sentRecords());
+        counter(out, "crashfree_cluster_published_bytes_total", "Their key and value bytes, before compression.",
+            p.sentBytes());
+        counter(out, "crashfree_cluster_acknowledged_records_total", "Records Kafka acknowledged.",
+            p.acknowledgedRecords());
+        counter(out, "crashfree_cluster_publish_failures_total", "Sends that failed (each key is sent again).",
+            p.failedSends());
+        gauge(out, "crashfree_cluster_consumer_lag_records",
+            "Records of the topic not yet read, over all partitions (-1: unknown).", s.consumerLag());
+        gauge(out, "crashfree_cluster_consumer_last_contact_age_seconds",
+            "Seconds since Kafka last answered the consumer (-1: never).",
+            s.lastContactMs() == 0 ? -1 : Math.max(0, nowMs - s.lastContactMs()) / 1000.0);
+        gauge(out, "crashfree_cluster_caught_up", "1 once the topic was read up to where it stood at start.",
+            s.caughtUp() ? 1 : 0);
+        header(out, "crashfree_cluster_consumed_records_total", "counter",
+            "Topic records read, by what the merge did with them.");
+        final long applied = s.records() - s.staleRecords() - s.ownRecords() - s.malformedRecords();
+        out.append("crashfree_cluster_consumed_records_total{outcome=\"applied\"} ").append(applied).append('\n');
+        out.append("crashfree_cluster_consumed_records_total{outcome=\"stale\"} ").append(s.staleRecords()).append('\n');
+        out.append("crashfree_cluster_consumed_records_total{outcome=\"own\"} ").append(s.ownRecords()).append('\n');
+        out.append("crashfree_cluster_consumed_records_total{outcome=\"malformed\"} ").append(s.malformedRecords())
+            .append('\n');
+        gauge(out, "crashfree_cluster_remote_keys", "Aggregate keys held from other nodes.", s.remoteKeys());
     }
 
     static void header(final StringBuilder out, final String name, final String type, final String help)

@@ -26,12 +26,44 @@ import java.util.List;
  */
 public record ClientSettings(String host, InetSocketAddress address, List<String> publicKeys, WorkloadSpec workload,
     Boolean closeOverride, Boolean gzipOverride, int connections, int threads, double ratePerSecond,
-    long maxRequests, long timeoutMs, long seed, long runSalt)
+    long maxRequests, long timeoutMs, long seed, long runSalt, List<InetSocketAddress> nodes, double[] nodeWeights)
 {
+    /**
+     * The address connection {@code c} of {@code connections} goes to: the nodes' weights cut the connections into
+     * consecutive shares (without {@code --nodes}, every connection goes to {@link #address()}).
+     *
+     * @param c a connection's index.
+     * @return its address.
+     */
+    public InetSocketAddress addressOf(final int c)
+    {
+        if (nodes == null || nodes.isEmpty())
+        {
+            return address;
+        }
+        double total = 0;
+        for (final double w : nodeWeights)
+        {
+            total += w;
+        }
+        final double at = (c + 0.5) / connections * total;
+        double sum = 0;
+        for (int n = 0; n < nodes.size(); n++)
+        {
+            sum += nodeWeights[n];
+            if (at < sum)
+            {
+                return nodes.get(n);
+            }
+        }
+        return nodes.get(nodes.size() - 1);
+    }
+
     /** Checks there is one key per project. */
     public ClientSettings
     {
         publicKeys = List.copyOf(publicKeys);
+        nodes = nodes == null ? List.of() : List.copyOf(nodes);
         if (publicKeys.size() != workload.projects())
         {
             throw new IllegalArgumentException("one public key per project is needed: " + publicKeys.size() +

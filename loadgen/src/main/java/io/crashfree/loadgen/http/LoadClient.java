@@ -96,7 +96,7 @@ public final class LoadClient implements AutoCloseable
         for (int c = 0; c < settings.connections(); c++)
         {
             final Worker w = workers.get(c % settings.threads());
-            w.add(new LoadConnection(w, intervalNs));
+            w.add(new LoadConnection(w, intervalNs, settings.addressOf(c)));
         }
     }
 

@@ -68,14 +68,17 @@ final class LoadConnection implements Runnable, ChannelFutureListener
     boolean aggregate;
     /** Whether the request in flight said {@code Connection: close} (its SDK's habit, or the override). */
     boolean requestClose;
+    private final java.net.InetSocketAddress address;
 
     /**
      * @param worker     the owning worker.
      * @param intervalNs open loop: time between this connection's intended sends; 0 for closed loop.
+     * @param address    the node it sends to.
      */
-    LoadConnection(final Worker worker, final long intervalNs)
+    LoadConnection(final Worker worker, final long intervalNs, final java.net.InetSocketAddress address)
     {
         this.worker = worker;
+        this.address = address;
         this.intervalNs = intervalNs;
         this.batch = new AggregateBatch(worker.settings.workload().entriesPerEnvelope());
     }
@@ -141,7 +144,7 @@ final class LoadConnection implements Runnable, ChannelFutureListener
         else
         {
             state = CONNECTING;
-            worker.bootstrap.connect(worker.settings.address()).addListener(this);
+            worker.bootstrap.connect(address).addListener(this);
         }
     }
 
