@@ -168,6 +168,8 @@ public final class NameTable implements AutoCloseable
     private final int mask;
     private final ProjectCounts counts;
     private final Object maintenance = new Object(); // orders retirements and limit changes; never taken by register
+    /** Counts names published and retired: readers that keep what they listed know when to list again. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     /** A visitor of registered names. */
     @FunctionalInterface
@@ -376,6 +378,7 @@ public final class NameTable implements AutoCloseable
             buffer.putBytes(off + BYTES, bytes, 0, length);
             final int published = (claimed & ~STATE_MASK) | READY;
             buffer.putIntVolatile(off + CONTROL, published); // full fence: the walk below sees what came before
+            changes.incrementAndGet(); // a new name only: once per name, not per session
             return removeDuplicates(home, free, published, project, kind, hash);
         }
     }
@@ -507,22 +510,42 @@ public final class NameTable implements AutoCloseable
      */
     public void forEach(final NameVisitor visitor)
     {
+        forEach(-1, visitor);
+    }
+
+    /**
+     * @return a number that changes whenever a name is published or retired (not when a name is seen again): what
+     *         {@link #forEach} lists is the same while it stays the same, but for the last-seen times.
+     */
+    public long changes()
+    {
+        return changes.get();
+    }
+
+    /**
+     * Visits the names of one kind (names of other kinds are not decoded).
+     *
+     * @param kind    {@link #KIND_RELEASE}, {@link #KIND_ENVIRONMENT}, or -1 for every kind.
+     * @param visitor receives each name.
+     */
+    public void forEach(final int kind, final NameVisitor visitor)
+    {
         for (int i = 0; i < capacity; i++)
         {
             final int off = offset(i);
             final int control = buffer.getIntVolatile(off + CONTROL);
             final int state = control & STATE_MASK;
-            if (state == READY || state == RETIRING)
+            if ((state == READY || state == RETIRING) && (kind < 0 || buffer.getInt(off + KIND) == kind))
             {
                 final long project = buffer.getLong(off + PROJECT);
-                final int kind = buffer.getInt(off + KIND);
+                final int nameKind = buffer.getInt(off + KIND);
                 final long hash = buffer.getLong(off + HASH);
                 final long firstSeenMs = buffer.getLong(off + FIRST_SEEN);
                 final long lastSeenMs = buffer.getLongVolatile(off + LAST_SEEN);
                 final String name = nameAt(off);
                 if (sameGeneration(off, control))
                 {
-                    visitor.onName(project, kind, hash, name, firstSeenMs, lastSeenMs);
+                    visitor.onName(project, nameKind, hash, name, firstSeenMs, lastSeenMs);
                 }
             }
         }
@@ -572,6 +595,7 @@ public final class NameTable implements AutoCloseable
                 final int kind = buffer.getInt(off + KIND);
                 buffer.putIntVolatile(off + CONTROL, generation | TOMBSTONE);
                 counts.release(project, kind);
+                changes.incrementAndGet();
                 retired++;
             }
             return retired;

@@ -27,8 +27,22 @@ public final class ReleaseHealthEngine
     private static final long HOUR = AggregationSettings.COARSE_WIDTH_SEC;
     private static final long DAY = 86_400;
 
+    /** How old the listed last-seen times may be (the list itself is redone as soon as a name comes or goes). */
+    static final long NAMES_REUSE_MS = 1_000;
+
     private final AggregateView view;
     private final SessionsEngine sessions;
+    private volatile Names names;
+
+    /** One release name as the name table lists it. */
+    private record SeenName(long project, String name, long firstSeenMs, long lastSeenMs)
+    {
+    }
+
+    /** The name table's releases, listed once for many requests. */
+    private record Names(long changes, long listedAtMs, List<SeenName> releases)
+    {
+    }
 
     /**
      * @param view     the read side (the release names).
@@ -58,17 +72,27 @@ public final class ReleaseHealthEngine
      * @param sessionsAdoption        100 × sessions24h / projectSessions24h.
      * @param sessionsCrashed         crashed sessions over the summary period.
      * @param sessionsErrored         errored (not crashed, abnormal or unhandled) sessions over the summary period.
-     * @param durationP50Seconds      median session duration, seconds.
-     * @param durationP90Seconds      90th percentile session duration, seconds.
+     * @param durations               counters and the duration histogram over the summary period (the percentiles are
+     *                                computed when asked), or null.
      * @param statsPeriod             the stats period's name ({@code 24h} or {@code 14d}).
      * @param stats                   [bucket start epoch seconds, sessions] per hour (24h) or day (14d).
      */
     public record Health(long project, boolean hasHealthData, double crashFreeUsers, double crashFreeSessions,
         long totalUsers, long totalSessions, long totalUsers24h, long totalSessions24h, long totalProjectUsers24h,
         long totalProjectSessions24h, double adoption, double sessionsAdoption, long sessionsCrashed,
-        long sessionsErrored, double durationP50Seconds, double durationP90Seconds, String statsPeriod,
-        List<long[]> stats)
+        long sessionsErrored, AggregateValue durations, String statsPeriod, List<long[]> stats)
     {
+        /** @return the median session duration in seconds (computed when asked: only a page's releases are). */
+        public double durationP50Seconds()
+        {
+            return durations == null ? Double.NaN : Measures.percentile(durations, 50) / 1000.0;
+        }
+
+        /** @return the 90th percentile session duration in seconds. */
+        public double durationP90Seconds()
+        {
+            return durations == null ? Double.NaN : Measures.percentile(durations, 90) / 1000.0;
+        }
     }
 
     /**
@@ -97,12 +121,15 @@ public final class ReleaseHealthEngine
     {
         final Map<String, long[]> seen = new LinkedHashMap<>(); // version -> {first, last}
         final Map<String, List<Long>> projectsOf = new HashMap<>();
-        view.names().forEach((project, kind, hash, name, firstSeenMs, lastSeenMs) ->
+        for (final SeenName seenName : releaseNames(nowMs))
         {
-            if (kind != NameTable.KIND_RELEASE || !projects.contains(project) || (version != null &&
-                !version.equals(name)))
+            final long project = seenName.project();
+            final String name = seenName.name();
+            final long firstSeenMs = seenName.firstSeenMs();
+            final long lastSeenMs = seenName.lastSeenMs();
+            if (!projects.contains(project) || (version != null && !version.equals(name)))
             {
-                return;
+                continue;
             }
             seen.merge(name, new long[] { firstSeenMs, lastSeenMs },
                 (a, b) -> new long[] { Math.min(a[0], b[0]), Math.max(a[1], b[1]) });
@@ -111,7 +138,7 @@ public final class ReleaseHealthEngine
             {
                 list.add(project);
             }
-        });
+        }
 
         final long nowSec = nowMs / 1000;
         final long endSec = Math.floorDiv(nowSec, HOUR) * HOUR + HOUR;
@@ -198,14 +225,36 @@ public final class ReleaseHealthEngine
                 users, p.sessions(), users24h, sessions24h, projectUsers, projectSessions,
                 projectUsers == 0 ? Double.NaN : 100.0 * users24h / projectUsers,
                 projectSessions == 0 ? Double.NaN : 100.0 * sessions24h / projectSessions,
-                p.crashed(), Measures.erroredOnly(p),
-                Measures.percentile(p, 50) / 1000.0, Measures.percentile(p, 90) / 1000.0,
-                daily ? "14d" : "24h", series(counts, statsStart, step, points)));
+                p.crashed(), Measures.erroredOnly(p), p, daily ? "14d" : "24h", series(counts, statsStart, step,
+                points)));
         }
         result.put(null, new Health(project, false, Double.NaN, Double.NaN, 0, 0, 0, 0, projectUsers,
-            projectSessions, Double.NaN, Double.NaN, 0, 0, Double.NaN, Double.NaN, daily ? "14d" : "24h",
+            projectSessions, Double.NaN, Double.NaN, 0, 0, null, daily ? "14d" : "24h",
             series(null, statsStart, step, points)));
         return result;
+    }
+
+    /**
+     * The release names of every project: walking the whole name table (its 131,072 slots are 40 MiB apart in
+     * memory) for every poll was a third of a cached index read, so the list is kept while no name came or went and
+     * for at most {@value #NAMES_REUSE_MS} ms (the last-seen times it carries may be that old).
+     */
+    private List<SeenName> releaseNames(final long nowMs)
+    {
+        final NameTable table = view.names();
+        final long changes = table.changes();
+        final Names cached = names;
+        if (cached != null && cached.changes() == changes && nowMs - cached.listedAtMs() < NAMES_REUSE_MS &&
+            nowMs >= cached.listedAtMs())
+        {
+            return cached.releases();
+        }
+        final List<SeenName> listed = new ArrayList<>();
+        table.forEach(NameTable.KIND_RELEASE, (project, kind, hash, name, firstSeenMs, lastSeenMs) ->
+            listed.add(new SeenName(project, name, firstSeenMs, lastSeenMs)));
+        final List<SeenName> releases = List.copyOf(listed);
+        names = new Names(changes, nowMs, releases);
+        return releases;
     }
 
     private static SessionsQuery query(final List<Long> projects, final Set<String> environments,
