@@ -174,23 +174,8 @@ public final class ReleaseRegistry
     public RegistryResult<List<Release>> listReleases(String org, String project, ReleaseStatus status)
             throws SQLException
     {
-        return read(c ->
+        return readInProject(org, project, (c, orgId, projectId) ->
         {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0)
-            {
-                return unknownOrganization(org);
-            }
-            Long projectId = null;
-            if (project != null)
-            {
-                long id = ReleaseSql.projectId(c, orgId, project);
-                if (id < 0)
-                {
-                    return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
-                }
-                projectId = id;
-            }
             List<Release> releases = new ArrayList<>();
             for (ReleaseRow row : ReleaseSql.listReleases(c, orgId, projectId, status))
             {
@@ -214,25 +199,8 @@ public final class ReleaseRegistry
     public RegistryResult<List<ReleaseSummary>> listSummaries(String org, String project, ReleaseStatus status,
                                                               String versionContains) throws SQLException
     {
-        return read(c ->
-        {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0)
-            {
-                return unknownOrganization(org);
-            }
-            Long projectId = null;
-            if (project != null)
-            {
-                long id = ReleaseSql.projectId(c, orgId, project);
-                if (id < 0)
-                {
-                    return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
-                }
-                projectId = id;
-            }
-            return RegistryResult.of(Outcome.OK, ReleaseSql.summaries(c, orgId, projectId, status, versionContains));
-        });
+        return readInProject(org, project, (c, orgId, projectId) ->
+            RegistryResult.of(Outcome.OK, ReleaseSql.summaries(c, orgId, projectId, status, versionContains)));
     }
 
     /**
@@ -628,6 +596,37 @@ public final class ReleaseRegistry
     private interface ReleaseWork<T>
     {
         RegistryResult<T> run(Connection c, long orgId, ReleaseRow row) throws SQLException;
+    }
+
+    /** Read work in an organization and, optionally, one of its projects. */
+    @FunctionalInterface
+    private interface ProjectWork<T>
+    {
+        RegistryResult<T> run(Connection c, long orgId, Long projectId) throws SQLException;
+    }
+
+    /** Finds the organization and the project (when one is named), answering 404 for either, then reads. */
+    private <T> RegistryResult<T> readInProject(String org, String project, ProjectWork<T> work) throws SQLException
+    {
+        return read(c ->
+        {
+            long orgId = ReleaseSql.organizationId(c, org);
+            if (orgId < 0)
+            {
+                return unknownOrganization(org);
+            }
+            Long projectId = null;
+            if (project != null)
+            {
+                long id = ReleaseSql.projectId(c, orgId, project);
+                if (id < 0)
+                {
+                    return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
+                }
+                projectId = id;
+            }
+            return work.run(c, orgId, projectId);
+        });
     }
 
     /** Finds the organization and the release, answering 404 for either, then runs the work on them. */
