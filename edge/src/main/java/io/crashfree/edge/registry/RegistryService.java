@@ -220,7 +220,8 @@ public final class RegistryService
             return switch (method)
             {
                 case "GET" -> releases.list(org, project, path, params, nowMs);
-                case "POST" -> create(org, project, body, nowMs);
+                case "POST" -> project != null && projectId(project) == null ?
+                    error(404, "unknown project: \"" + project + '"') : create(org, project, body, nowMs);
                 default -> notAllowed(method, path);
             };
         }
