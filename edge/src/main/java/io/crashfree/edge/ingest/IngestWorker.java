@@ -52,6 +52,10 @@ public final class IngestWorker
     private final FilterViews.AggregatesView aggregatesView;
     private final SentryAuth auth = new SentryAuth();
     private final BodyDecompressor decompressor;
+    /** The body being processed, decoded: the request's bytes or the decompressor's output (see inflate). */
+    private byte[] input;
+    private int inputOffset;
+    private int inputLength;
     private final EnvelopeDecoder decoder;
     private final SessionBatch batch;
     private final ForwardSettings forward;
@@ -172,21 +176,14 @@ public final class IngestWorker
         final RequestOrigin client)
     {
         counters.onBytesIn(length);
-        byte[] buf = body;
-        int off = offset;
-        int len = length;
-        if (encoding != BodyDecompressor.IDENTITY)
+        final Rejection undecodable = inflate(encoding, body, offset, length);
+        if (undecodable != null)
         {
-            final Rejection r = decompressor.tryDecompress(encoding, body, offset, length);
-            if (r != null)
-            {
-                counters.onDecodeFailure();
-                return r;
-            }
-            buf = decompressor.output();
-            off = 0;
-            len = decompressor.outputLength();
+            return undecodable;
         }
+        final byte[] buf = input;
+        final int off = inputOffset;
+        final int len = inputLength;
 
         batch.reset(projectId, nowMs);
         final boolean forwarding = spooler != null && forward.forwards(projectId);
@@ -258,6 +255,33 @@ public final class IngestWorker
     }
 
     /**
+     * Points {@code input}, {@code inputOffset} and {@code inputLength} at the body's decoded bytes: the body itself,
+     * or the decompressor's reused output.
+     *
+     * @return null, or the rejection of a body that does not decompress (counted).
+     */
+    private Rejection inflate(final int encoding, final byte[] body, final int offset, final int length)
+    {
+        if (encoding == BodyDecompressor.IDENTITY)
+        {
+            input = body;
+            inputOffset = offset;
+            inputLength = length;
+            return null;
+        }
+        final Rejection r = decompressor.tryDecompress(encoding, body, offset, length);
+        if (r != null)
+        {
+            counters.onDecodeFailure();
+            return r;
+        }
+        input = decompressor.output();
+        inputOffset = 0;
+        inputLength = decompressor.outputLength();
+        return null;
+    }
+
+    /**
      * Decompresses and checks the body of a legacy {@code POST /api/{id}/store/} (one event as JSON) and, for a
      * project with an upstream, spools it as an envelope with one {@code event} item; otherwise it is skipped and
      * counted, as other envelope items are.
@@ -287,21 +311,14 @@ public final class IngestWorker
         {
             return Rejection.MISSING_AUTH;
         }
-        byte[] buf = body;
-        int off = offset;
-        int len = length;
-        if (encoding != BodyDecompressor.IDENTITY)
+        final Rejection undecodable = inflate(encoding, body, offset, length);
+        if (undecodable != null)
         {
-            final Rejection r = decompressor.tryDecompress(encoding, body, offset, length);
-            if (r != null)
-            {
-                counters.onDecodeFailure();
-                return r;
-            }
-            buf = decompressor.output();
-            off = 0;
-            len = decompressor.outputLength();
+            return undecodable;
         }
+        final byte[] buf = input;
+        final int off = inputOffset;
+        final int len = inputLength;
         Rejection r = decoder.decodeStoreEvent(buf, off, len);
         if (r != null)
         {
