@@ -27,21 +27,7 @@ public record OneShotOptions(boolean quick, Path result)
      */
     public static OneShotOptions parseOrExit(final String name, final String... args)
     {
-        try
-        {
-            return parse(name, args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-        }
-        throw new IllegalStateException("unreachable: System.exit returned");
+        return OptionValues.parseOrExit("", a -> parse(name, a), args);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.crashfree.bench.e2e;
 
-import io.crashfree.bench.HelpRequested;
+import io.crashfree.bench.OptionValues;
 import io.crashfree.edge.CrashfreeNode;
 import io.crashfree.edge.config.ConfigLoader;
 import io.crashfree.edge.config.NodeConfig;
@@ -78,23 +78,7 @@ public final class EndToEndBenchmark
      */
     public static void main(final String[] args)
     {
-        final EndToEndOptions options;
-        try
-        {
-            options = EndToEndOptions.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("e2e: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final EndToEndOptions options = OptionValues.parseOrExit("e2e: ", EndToEndOptions::parse, args);
         try
         {
             final EndToEndBenchmark bench = new EndToEndBenchmark(options, System.out);

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.crashfree.bench.OptionValues.number;
+
 /**
  * Settings of the end-to-end benchmark, from its command line.
  *
@@ -145,23 +147,5 @@ public record EndToEndOptions(Path nodeJar, List<String> nodeJvmFlags, Path conf
         }
         return new EndToEndOptions(nodeJar, flags, config, pairs, seconds, legWarmup, initialWarmup, connections,
             threads, serverThreads, users, releases, scenarios, json, inProcess, versus);
-    }
-
-    private static double number(final String option, final String value, final double min, final double max)
-    {
-        final double v;
-        try
-        {
-            v = Double.parseDouble(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a number: " + value);
-        }
-        if (!(v >= min && v <= max))
-        {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ": " + value);
-        }
-        return v;
     }
 }

@@ -3,7 +3,7 @@ package io.crashfree.bench.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.crashfree.bench.HelpRequested;
+import io.crashfree.bench.OptionValues;
 import io.crashfree.bench.e2e.ChildJvm;
 import io.crashfree.bench.soak.NodeProbe;
 import io.crashfree.edge.config.ConfigLoader;
@@ -85,23 +85,7 @@ public final class IndexBenchmark
      */
     public static void main(final String[] args)
     {
-        final IndexOptions options;
-        try
-        {
-            options = IndexOptions.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("index: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final IndexOptions options = OptionValues.parseOrExit("index: ", IndexOptions::parse, args);
         try
         {
             new IndexBenchmark(options, System.out).run();
@@ -354,7 +338,7 @@ public final class IndexBenchmark
         report.put("medianWithIngest", loadedMedian);
         out.println();
         out.printf(Locale.ROOT, "Medians over %d round(s) of %s s, %d client(s) %s, sorts %s, per_page=%d:%n%n",
-            options.rounds(), IndexOptions.fmt(options.seconds()), options.clients(),
+            options.rounds(), OptionValues.fmt(options.seconds()), options.clients(),
             options.intervalMs() == 0 ? "back to back" : "every " + options.intervalMs() + " ms",
             String.join(",", options.sorts()), options.perPage());
         out.println(IndexReport.header());
@@ -387,7 +371,7 @@ public final class IndexBenchmark
             seconds, Math.min(2, Math.floor(seconds / 4)))), null);
         final double rate = Math.max(1, Math.floor(probe.okPerSecond() / 2));
         out.printf(Locale.ROOT, "index: maximum keep-alive rate, closed loop %s s: %,.0f req/s answered 200 " +
-            "(%,d refused); ingest at half: %,.0f req/s%n", IndexOptions.fmt(seconds), probe.okPerSecond(),
+            "(%,d refused); ingest at half: %,.0f req/s%n", OptionValues.fmt(seconds), probe.okPerSecond(),
             probe.rejected(), rate);
         report.put("probedMaxRate", probe.okPerSecond());
         report.put("ingestRate", rate);

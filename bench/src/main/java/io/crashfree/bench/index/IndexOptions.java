@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static io.crashfree.bench.OptionValues.fmt;
+import static io.crashfree.bench.OptionValues.number;
+import static io.crashfree.bench.OptionValues.whole;
+
 /**
  * Settings of the releases-index benchmark, from its command line. The defaults are issue 13's case: 1,000 releases
  * with 14 days of sessions, the index asked with health over 14 days, 25 a page, by a few dashboard clients, first
@@ -221,10 +225,6 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
         return n + (n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th");
     }
 
-    static String fmt(final double v)
-    {
-        return v == Math.rint(v) ? Long.toString((long)v) : Double.toString(v);
-    }
 
     private static List<String> sorts(final String text)
     {
@@ -240,42 +240,5 @@ public record IndexOptions(Path nodeJar, List<String> nodeJvmFlags, Path config,
             out.add(sort);
         }
         return List.copyOf(out);
-    }
-
-    private static double number(final String option, final String value, final double min, final double max)
-    {
-        final double v;
-        try
-        {
-            v = Double.parseDouble(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a number: " + value);
-        }
-        if (!(v >= min && v <= max))
-        {
-            throw new IllegalArgumentException(option + " must be between " + fmt(min) + " and " + fmt(max) + ": " +
-                value);
-        }
-        return v;
-    }
-
-    private static long whole(final String option, final String value, final long min, final long max)
-    {
-        final long v;
-        try
-        {
-            v = Long.parseLong(value.replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a whole number: " + value);
-        }
-        if (v < min || v > max)
-        {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ": " + value);
-        }
-        return v;
     }
 }

@@ -1,6 +1,6 @@
 package io.crashfree.bench.report;
 
-import io.crashfree.bench.HelpRequested;
+import io.crashfree.bench.OptionValues;
 import io.crashfree.bench.e2e.EndToEndOptions;
 import io.crashfree.bench.soak.SoakOptions;
 
@@ -51,23 +51,7 @@ public final class BenchmarkReport
      */
     public static void main(final String[] args)
     {
-        final ReportOptions options;
-        try
-        {
-            options = ReportOptions.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("report: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final ReportOptions options = OptionValues.parseOrExit("report: ", ReportOptions::parse, args);
         try
         {
             new BenchmarkReport(options, System.out).run();

@@ -1,6 +1,6 @@
 package io.crashfree.bench.soak;
 
-import io.crashfree.bench.HelpRequested;
+import io.crashfree.bench.OptionValues;
 import io.crashfree.bench.e2e.BenchTarget;
 import io.crashfree.bench.e2e.ChildJvm;
 import io.crashfree.bench.e2e.InProcessTarget;
@@ -70,23 +70,7 @@ public final class SoakBenchmark
      */
     public static void main(final String[] args)
     {
-        final SoakOptions options;
-        try
-        {
-            options = SoakOptions.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.println(help.getMessage());
-            System.exit(0);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("soak: " + ex.getMessage());
-            System.exit(2);
-            return;
-        }
+        final SoakOptions options = OptionValues.parseOrExit("soak: ", SoakOptions::parse, args);
         try
         {
             final SoakResult r = new SoakBenchmark(options, System.out).run();

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.crashfree.bench.OptionValues.number;
+import static io.crashfree.bench.OptionValues.whole;
+
 /**
  * Settings of the soak benchmark, from its command line. The workload options go to the load generator as they are
  * (it validates them); the defaults are the issue's soak: 3 projects, 200 releases (Zipf), 3 environments, a million
@@ -195,41 +198,5 @@ public record SoakOptions(Path nodeJar, List<String> nodeJvmFlags, Path config, 
             Integer.toString(threads), "--seed", Long.toString(seed), "--run-id", runId, "--token", token,
             "--json", "-", "--quiet"));
         return args;
-    }
-
-    private static double number(final String option, final String value, final double min, final double max)
-    {
-        final double v;
-        try
-        {
-            v = Double.parseDouble(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a number: " + value);
-        }
-        if (!(v >= min && v <= max))
-        {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ": " + value);
-        }
-        return v;
-    }
-
-    private static long whole(final String option, final String value, final long min, final long max)
-    {
-        final long v;
-        try
-        {
-            v = Long.parseLong(value.replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a whole number: " + value);
-        }
-        if (v < min || v > max)
-        {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ": " + value);
-        }
-        return v;
     }
 }
