@@ -174,7 +174,7 @@ public final class ReleaseRegistry
     public RegistryResult<List<Release>> listReleases(String org, String project, ReleaseStatus status)
             throws SQLException
     {
-        return readInProject(org, project, (c, orgId, projectId) ->
+        return inProject(false, org, project, Outcome.NOT_FOUND, (c, orgId, projectId) ->
         {
             List<Release> releases = new ArrayList<>();
             for (ReleaseRow row : ReleaseSql.listReleases(c, orgId, projectId, status))
@@ -199,7 +199,7 @@ public final class ReleaseRegistry
     public RegistryResult<List<ReleaseSummary>> listSummaries(String org, String project, ReleaseStatus status,
                                                               String versionContains) throws SQLException
     {
-        return readInProject(org, project, (c, orgId, projectId) ->
+        return inProject(false, org, project, Outcome.NOT_FOUND, (c, orgId, projectId) ->
             RegistryResult.of(Outcome.OK, ReleaseSql.summaries(c, orgId, projectId, status, versionContains)));
     }
 
@@ -250,18 +250,8 @@ public final class ReleaseRegistry
     public RegistryResult<Void> recordAdoption(String org, String project, String environment, Set<String> adopted,
                                                long nowMs) throws SQLException
     {
-        return write(c ->
+        return inProject(true, org, project, Outcome.NOT_FOUND, (c, orgId, projectId) ->
         {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0)
-            {
-                return unknownOrganization(org);
-            }
-            long projectId = ReleaseSql.projectId(c, orgId, project);
-            if (projectId < 0)
-            {
-                return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
-            }
             ReleaseSql.recordAdoption(c, orgId, projectId, environment, adopted, nowMs);
             return RegistryResult.of(Outcome.OK, null);
         });
@@ -363,18 +353,8 @@ public final class ReleaseRegistry
         {
             return RegistryResult.failed(Outcome.BAD_REQUEST, broken.message() + ": " + quoted(version));
         }
-        return write(c ->
+        return inProject(true, org, project, Outcome.BAD_REQUEST, (c, orgId, projectId) ->
         {
-            long orgId = ReleaseSql.organizationId(c, org);
-            if (orgId < 0)
-            {
-                return unknownOrganization(org);
-            }
-            long projectId = ReleaseSql.projectId(c, orgId, project);
-            if (projectId < 0)
-            {
-                return RegistryResult.failed(Outcome.BAD_REQUEST, "unknown project: " + quoted(project));
-            }
             ReleaseRow row = ReleaseSql.findRelease(c, orgId, version);
             long releaseId = row == null ? ReleaseSql.insertRelease(c, orgId, version, seenMs) : row.id();
             ReleaseSql.linkProject(c, releaseId, projectId);
@@ -598,17 +578,21 @@ public final class ReleaseRegistry
         RegistryResult<T> run(Connection c, long orgId, ReleaseRow row) throws SQLException;
     }
 
-    /** Read work in an organization and, optionally, one of its projects. */
+    /** Work in an organization and, optionally, one of its projects. */
     @FunctionalInterface
     private interface ProjectWork<T>
     {
         RegistryResult<T> run(Connection c, long orgId, Long projectId) throws SQLException;
     }
 
-    /** Finds the organization and the project (when one is named), answering 404 for either, then reads. */
-    private <T> RegistryResult<T> readInProject(String org, String project, ProjectWork<T> work) throws SQLException
+    /**
+     * Finds the organization (404 when unknown) and the project when one is named ({@code unknownProject} when
+     * unknown), then does the work, in a transaction that commits a successful write.
+     */
+    private <T> RegistryResult<T> inProject(boolean write, String org, String project, Outcome unknownProject,
+                                            ProjectWork<T> work) throws SQLException
     {
-        return read(c ->
+        RegistryStore.Work<RegistryResult<T>> lookup = c ->
         {
             long orgId = ReleaseSql.organizationId(c, org);
             if (orgId < 0)
@@ -621,12 +605,13 @@ public final class ReleaseRegistry
                 long id = ReleaseSql.projectId(c, orgId, project);
                 if (id < 0)
                 {
-                    return RegistryResult.failed(Outcome.NOT_FOUND, "unknown project: " + quoted(project));
+                    return RegistryResult.failed(unknownProject, "unknown project: " + quoted(project));
                 }
                 projectId = id;
             }
             return work.run(c, orgId, projectId);
-        });
+        };
+        return write ? write(lookup) : read(lookup);
     }
 
     /** Finds the organization and the release, answering 404 for either, then runs the work on them. */
