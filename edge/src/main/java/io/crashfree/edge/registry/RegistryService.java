@@ -372,14 +372,7 @@ public final class RegistryService
 
     private Long projectId(final String slug)
     {
-        for (final ProjectConfig p : projects)
-        {
-            if (p.name().equals(slug))
-            {
-                return p.id();
-            }
-        }
-        return null;
+        return releases.idOf(slug);
     }
 
     private QueryService.Response projects(final String org) throws SQLException

@@ -303,7 +303,11 @@ final class ReleaseList
         return String.valueOf(projectId);
     }
 
-    private Long idOf(final String slug)
+    /**
+     * @param slug a project's slug.
+     * @return its API id (the configured id, the DSN's number), or null for a project the node does not have.
+     */
+    Long idOf(final String slug)
     {
         for (final ProjectConfig p : projects)
         {

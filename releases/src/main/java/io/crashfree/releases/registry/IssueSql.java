@@ -105,7 +105,7 @@ final class IssueSql
                     + " VALUES (?, ?, ?, ?, 0)", issueId, releaseId, event.seenMs(), event.seenMs());
             }
             byte[] releaseUsers = sketchOf(c, "SELECT users_sketch FROM issue_releases WHERE issue_id = ?"
-                + " AND release_id = " + releaseId, issueId);
+                + " AND release_id = ?", issueId, releaseId);
             update(c, "UPDATE issue_releases SET events = events + 1, last_seen_ms = " + LATER + ","
                 + " users_sketch = ? WHERE issue_id = ? AND release_id = ?", event.seenMs(), event.seenMs(),
                 withUser(releaseUsers, event.user()), issueId, releaseId);
@@ -379,9 +379,9 @@ final class IssueSql
             files == null || files.isEmpty() ? List.of() : Arrays.asList(files.split("\n")));
     }
 
-    private static byte[] sketchOf(Connection c, String sql, long id) throws SQLException
+    private static byte[] sketchOf(Connection c, String sql, Object... args) throws SQLException
     {
-        try (PreparedStatement s = prepare(c, sql, id); ResultSet rows = s.executeQuery())
+        try (PreparedStatement s = prepare(c, sql, args); ResultSet rows = s.executeQuery())
         {
             return rows.next() ? rows.getBytes(1) : null;
         }
