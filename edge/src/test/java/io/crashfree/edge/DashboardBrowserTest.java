@@ -480,17 +480,17 @@ class DashboardBrowserTest
     {
         final String shop = "http://" + TestNodes.KEY_42 + "@127.0.0.1:" + node.port() + "/42";
         final String admin = "http://" + TestNodes.KEY_7 + "@127.0.0.1:" + node.port() + "/7";
-        session(shop, "shop@1.0.0", "production", "alice", null);
-        session(shop, "shop@1.0.0", "production", "bob", null);
-        session(shop, "shop@1.1.0", "production", "carol", DashboardBrowserTest::crash);
-        session(shop, "shop@1.1.0", "staging", "dave", DashboardBrowserTest::handled);
-        session(shop, "shop@1.1.0", "production", "erin", null);
-        session(shop, "shop@2.0.0", "production", "alice", null);
-        session(shop, "shop@2.0.0", "production", "frank", DashboardBrowserTest::checkoutFailed);
-        session(shop, "shop@2.0.0", "production", "grace", null);
-        session(shop, "shop@2.0.0", "production", "heidi", null);
-        session(admin, "admin@3.1.0", "production", "ivan", DashboardBrowserTest::crash);
-        session(admin, "admin@3.1.0", "production", "judy", null);
+        SdkSessions.session(shop, "shop@1.0.0", "production", "alice", null);
+        SdkSessions.session(shop, "shop@1.0.0", "production", "bob", null);
+        SdkSessions.session(shop, "shop@1.1.0", "production", "carol", SdkSessions::crash);
+        SdkSessions.session(shop, "shop@1.1.0", "staging", "dave", SdkSessions::handled);
+        SdkSessions.session(shop, "shop@1.1.0", "production", "erin", null);
+        SdkSessions.session(shop, "shop@2.0.0", "production", "alice", null);
+        SdkSessions.session(shop, "shop@2.0.0", "production", "frank", DashboardBrowserTest::checkoutFailed);
+        SdkSessions.session(shop, "shop@2.0.0", "production", "grace", null);
+        SdkSessions.session(shop, "shop@2.0.0", "production", "heidi", null);
+        SdkSessions.session(admin, "admin@3.1.0", "production", "ivan", SdkSessions::crash);
+        SdkSessions.session(admin, "admin@3.1.0", "production", "judy", null);
 
         // a crash of shop@1.0.0 three days ago: in the 7 d view, not in the 24 h one
         final String started = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
@@ -538,59 +538,9 @@ class DashboardBrowserTest
         return JSON.readTree(r.body());
     }
 
-    private static void session(final String dsn, final String release, final String environment, final String user,
-        final Runnable body)
-    {
-        Sentry.init(options ->
-        {
-            options.setDsn(dsn);
-            options.setRelease(release);
-            options.setEnvironment(environment);
-            options.setDistinctId(user);
-            options.addInAppInclude("io.crashfree.edge");
-            options.setFlushTimeoutMillis(5000);
-            options.setShutdownTimeoutMillis(5000);
-        });
-        try
-        {
-            Sentry.startSession();
-            if (body != null)
-            {
-                body.run();
-            }
-            Sentry.endSession();
-            Sentry.flush(5000);
-        }
-        finally
-        {
-            Sentry.close();
-        }
-    }
-
     private static void checkoutFailed()
     {
         Sentry.captureException(new IllegalArgumentException("the cart is empty"));
     }
 
-    private static void handled()
-    {
-        Sentry.captureException(new IllegalStateException("handled"));
-    }
-
-    private static void crash()
-    {
-        final Thread crashing = new Thread(() ->
-        {
-            throw new IllegalStateException("uncaught");
-        });
-        crashing.start();
-        try
-        {
-            crashing.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -399,26 +399,7 @@ class ForwardingTest
 
     private static void sdkSession(final String dsn, final String user, final Runnable body)
     {
-        Sentry.init(options ->
-        {
-            options.setDsn(dsn);
-            options.setRelease("fwd-app@1.0");
-            options.setEnvironment("production");
-            options.setDistinctId(user);
-            options.setFlushTimeoutMillis(5000);
-            options.setShutdownTimeoutMillis(5000);
-        });
-        try
-        {
-            Sentry.startSession();
-            body.run();
-            Sentry.endSession();
-            Sentry.flush(5000);
-        }
-        finally
-        {
-            Sentry.close();
-        }
+        SdkSessions.session(dsn, "fwd-app@1.0", "production", user, body);
     }
 
     static boolean exists(final Path p)

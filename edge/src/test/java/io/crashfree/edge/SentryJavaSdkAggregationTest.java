@@ -99,12 +99,12 @@ class SentryJavaSdkAggregationTest
                 for (final String environment : new String[] { "production", "staging" })
                 {
                     final String prefix = release + "/" + environment + "/";
-                    session(dsn, release, environment, prefix + "healthy", () -> { });
-                    session(dsn, release, environment, prefix + "errored", SentryJavaSdkAggregationTest::handled);
-                    session(dsn, release, environment, prefix + "crashed", SentryJavaSdkAggregationTest::crash);
+                    SdkSessions.session(dsn, release, environment, prefix + "healthy", () -> { });
+                    SdkSessions.session(dsn, release, environment, prefix + "errored", SdkSessions::handled);
+                    SdkSessions.session(dsn, release, environment, prefix + "crashed", SdkSessions::crash);
                     if (release.endsWith("2.0"))
                     {
-                        session(dsn, release, environment, prefix + "abnormal", SentryJavaSdkAggregationTest::anr);
+                        SdkSessions.session(dsn, release, environment, prefix + "abnormal", SentryJavaSdkAggregationTest::anr);
                     }
                 }
             }
@@ -171,28 +171,6 @@ class SentryJavaSdkAggregationTest
         }
     }
 
-    private static void handled()
-    {
-        Sentry.captureException(new IllegalStateException("handled"));
-    }
-
-    private static void crash()
-    {
-        final Thread crashing = new Thread(() ->
-        {
-            throw new IllegalStateException("uncaught");
-        });
-        crashing.start();
-        try
-        {
-            crashing.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static void anr()
     {
         final Mechanism mechanism = new Mechanism();
@@ -206,32 +184,7 @@ class SentryJavaSdkAggregationTest
 
     private static void session(final String dsn, final String user, final Runnable body)
     {
-        session(dsn, "sdk-app@1.0", "production", user, body);
-    }
-
-    private static void session(final String dsn, final String release, final String environment, final String user,
-        final Runnable body)
-    {
-        Sentry.init(options ->
-        {
-            options.setDsn(dsn);
-            options.setRelease(release);
-            options.setEnvironment(environment);
-            options.setDistinctId(user);
-            options.setFlushTimeoutMillis(5000);
-            options.setShutdownTimeoutMillis(5000);
-        });
-        try
-        {
-            Sentry.startSession();
-            body.run();
-            Sentry.endSession();
-            Sentry.flush(5000);
-        }
-        finally
-        {
-            Sentry.close();
-        }
+        SdkSessions.session(dsn, "sdk-app@1.0", "production", user, body);
     }
 
     /** The hint the SDK's ANR integrations attach. */
